@@ -1,0 +1,1 @@
+package io.github.gen3d.sample; class Placeholder {}
