@@ -1,1 +1,0 @@
-package io.github.gen3d.sample; class Placeholder {}

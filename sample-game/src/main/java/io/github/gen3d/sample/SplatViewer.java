@@ -1,0 +1,210 @@
+package io.github.gen3d.sample;
+
+import com.jme3.app.SimpleApplication;
+import com.jme3.app.state.ScreenshotAppState;
+import com.jme3.asset.plugins.FileLocator;
+import com.jme3.bounding.BoundingBox;
+import com.jme3.bounding.BoundingVolume;
+import com.jme3.input.ChaseCamera;
+import com.jme3.input.KeyInput;
+import com.jme3.input.controls.ActionListener;
+import com.jme3.input.controls.KeyTrigger;
+import com.jme3.light.AmbientLight;
+import com.jme3.light.DirectionalLight;
+import com.jme3.material.Material;
+import com.jme3.math.ColorRGBA;
+import com.jme3.math.FastMath;
+import com.jme3.math.Vector3f;
+import com.jme3.scene.Geometry;
+import com.jme3.scene.Node;
+import com.jme3.scene.Spatial;
+import com.jme3.scene.shape.Box;
+import com.jme3.system.AppSettings;
+import io.github.gen3d.splat.SplatLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The splat viewer: opens .ply / .splat / .spz files (or the shipped sample) and shows them with an orbit camera.
+ * With {@code --screenshot out.png} it renders a few frames off screen, writes the picture and exits.
+ */
+@Command(name = "splat-viewer", mixinStandardHelpOptions = true,
+        description = "Views Gaussian splat files (.ply, .splat, .spz) in jMonkeyEngine.")
+public final class SplatViewer extends SimpleApplication implements Callable<Integer> {
+    private static final Logger LOG = Logger.getLogger(SplatViewer.class.getName());
+
+    @Parameters(arity = "0..*", paramLabel = "FILE",
+            description = "Splat files to show side by side (default: the shipped sample Splats/mushroom.ply).")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "--screenshot", paramLabel = "PNG", description = "Render off screen, write this PNG and exit.")
+    Path screenshot;
+
+    @Option(names = "--width", defaultValue = "1280", description = "Window width (default ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = "--height", defaultValue = "720", description = "Window height (default ${DEFAULT-VALUE}).")
+    int height;
+
+    @Option(names = "--azimuth", defaultValue = "30", description = "Camera azimuth in degrees (default ${DEFAULT-VALUE}).")
+    float azimuth;
+
+    @Option(names = "--elevation", defaultValue = "15", description = "Camera elevation in degrees (default ${DEFAULT-VALUE}).")
+    float elevation;
+
+    @Option(names = "--frames", defaultValue = "20", description = "Frames rendered before a screenshot (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--frame", defaultValue = "RUB", description = "Frame of the files' data: AUTO (per format), RDF or RUB. "
+            + "Default RUB = convert to jME's Y-up.")
+    String frameOption;
+
+    @Option(names = "--background", defaultValue = "0.12,0.13,0.16", description = "Background colour r,g,b in 0..1.")
+    String background;
+
+    @Option(names = "--ground", description = "Show an opaque ground box under the splats.")
+    boolean ground;
+
+    private final Node splats = new Node("splats");
+    private ChaseCamera chase;
+    private FrameGrabber grabber;
+    private volatile Throwable failure;
+
+    /**
+     * Entry point.
+     *
+     * @param args command line; see {@code --help}
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SplatViewer()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        for (Path f : files) {
+            if (!Files.isRegularFile(f)) {
+                System.err.println("splat-viewer: " + f + ": no such file");
+                return 2;
+            }
+        }
+        AppSettings s = new AppSettings(true);
+        s.setResolution(width, height);
+        s.setTitle("Gen3D splat viewer");
+        s.setRenderer(AppSettings.LWJGL_OPENGL33);
+        s.setAudioRenderer(null);
+        s.setVSync(screenshot == null);
+        s.setSamples(0);
+        setSettings(s);
+        setShowSettings(false);
+        setPauseOnLostFocus(false);
+        if (screenshot != null) {
+            grabber = new FrameGrabber(frames, screenshot, this::stop);
+        }
+        start();
+        if (grabber != null) {
+            if (!grabber.await(120)) {
+                System.err.println("splat-viewer: timed out waiting for the screenshot");
+                stop();
+                return 1;
+            }
+            if (failure != null) {
+                System.err.println("splat-viewer: " + failure.getMessage());
+                return 1;
+            }
+            if (grabber.error() != null) {
+                System.err.println("splat-viewer: " + grabber.error().getMessage());
+                return 1;
+            }
+            System.out.println("wrote " + screenshot.toAbsolutePath());
+        }
+        return failure == null ? 0 : 1;
+    }
+
+    @Override
+    public void simpleInitApp() {
+        try {
+            setDisplayStatView(false);
+            setDisplayFps(screenshot == null);
+            String[] bg = background.split(",");
+            viewPort.setBackgroundColor(new ColorRGBA(Float.parseFloat(bg[0]), Float.parseFloat(bg[1]),
+                    Float.parseFloat(bg[2]), 1f));
+            SplatLoader.register(assetManager);
+            rootNode.attachChild(splats);
+            if (files.isEmpty()) {
+                splats.attachChild(assetManager.loadModel("Splats/mushroom.ply"));
+            } else {
+                float x = 0;
+                for (Path f : files) {
+                    Path abs = f.toAbsolutePath();
+                    assetManager.registerLocator(abs.getParent().toString(), FileLocator.class);
+                    Spatial s = assetManager.loadModel(SplatLoader.key(abs.getFileName().toString(), frameOption));
+                    assetManager.unregisterLocator(abs.getParent().toString(), FileLocator.class);
+                    BoundingBox b = (BoundingBox) s.getWorldBound();
+                    float w = b == null ? 1 : b.getXExtent() * 2;
+                    s.setLocalTranslation(x + w / 2 - (b == null ? 0 : b.getCenter().x), 0, 0);
+                    x += w * 1.1f;
+                    splats.attachChild(s);
+                }
+            }
+            splats.updateGeometricState();
+            BoundingVolume bv = splats.getWorldBound();
+            Vector3f centre = bv == null ? new Vector3f() : bv.getCenter().clone();
+            float radius = bv instanceof BoundingBox b
+                    ? new Vector3f(b.getXExtent(), b.getYExtent(), b.getZExtent()).length() : 1f;
+            Node target = new Node("target");
+            target.setLocalTranslation(centre);
+            rootNode.attachChild(target);
+            if (ground) {
+                Geometry g = new Geometry("ground", new Box(radius * 1.5f, 0.01f, radius * 1.5f));
+                Material m = new Material(assetManager, "Common/MatDefs/Light/Lighting.j3md");
+                m.setColor("Diffuse", new ColorRGBA(0.45f, 0.5f, 0.42f, 1));
+                m.setBoolean("UseMaterialColors", true);
+                g.setMaterial(m);
+                g.setLocalTranslation(centre.x, centre.y - radius * 0.75f, centre.z);
+                rootNode.attachChild(g);
+                rootNode.addLight(new DirectionalLight(new Vector3f(-0.4f, -1f, -0.3f).normalizeLocal()));
+                rootNode.addLight(new AmbientLight(ColorRGBA.White.mult(0.3f)));
+            }
+            float dist = radius / FastMath.tan(FastMath.DEG_TO_RAD * 22.5f) * 1.05f;
+            cam.setFrustumPerspective(45f, (float) cam.getWidth() / cam.getHeight(), dist * 0.01f, dist * 100f);
+            flyCam.setEnabled(false);
+            chase = new ChaseCamera(cam, target, inputManager);
+            chase.setSmoothMotion(false);
+            chase.setDefaultDistance(dist);
+            chase.setMaxDistance(dist * 10);
+            chase.setMinDistance(radius * 0.2f);
+            chase.setDefaultHorizontalRotation(FastMath.DEG_TO_RAD * (90 + azimuth));
+            chase.setDefaultVerticalRotation(FastMath.DEG_TO_RAD * elevation);
+            chase.setMinVerticalRotation(-FastMath.HALF_PI + 0.01f);
+            chase.setDragToRotate(true);
+            chase.setInvertVerticalAxis(true);
+            stateManager.attach(new ScreenshotAppState("", "splat-viewer-"));
+            inputManager.addMapping("resetView", new KeyTrigger(KeyInput.KEY_R));
+            inputManager.addListener((ActionListener) (name, pressed, tpf) -> {
+                if (pressed) {
+                    chase.setDefaultHorizontalRotation(FastMath.DEG_TO_RAD * (90 + azimuth));
+                    chase.setDefaultVerticalRotation(FastMath.DEG_TO_RAD * elevation);
+                }
+            }, "resetView");
+            if (grabber != null) {
+                guiViewPort.addProcessor(grabber);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "cannot open the splats", e);
+            failure = e;
+            if (grabber != null) {
+                grabber.fail(e);
+            }
+            stop();
+        }
+    }
+}
