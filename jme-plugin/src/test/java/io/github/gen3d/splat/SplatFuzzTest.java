@@ -45,8 +45,8 @@ class SplatFuzzTest {
     enum Kind {
         /** Binary PLY: header then fixed-size rows; body edits keep the count. */
         PLY_BINARY,
-        /** Text PLY: only "IOException or success" plus a size bound. */
-        PLY_ASCII,
+        /** Text PLY, or binary with lists and mixed types: only "IOException or success" plus a size bound. */
+        PLY_OTHER,
         /** .splat: 32 bytes per splat, no header. */
         SPLAT,
         /** Anything else (compressed formats): only "IOException or success" plus {@link Sample#maxSplats}. */
@@ -94,18 +94,19 @@ class SplatFuzzTest {
 
     static List<Sample> samples() throws IOException {
         List<Sample> s = new ArrayList<>();
-        s.add(new Sample("inria_sh3_train3pts.ply", read("inria_sh3_train3pts.ply"), Kind.PLY_BINARY, 1100,
+        s.add(new Sample("inria_sh3_train3pts.ply", read("inria_sh3_train3pts.ply"), Kind.PLY_BINARY, 2500,
                 n -> n / 14));
-        s.add(new Sample("inria_sh3_pc_short_100.ply", read("inria_sh3_pc_short_100.ply"), Kind.PLY_BINARY, 400,
+        s.add(new Sample("inria_sh3_pc_short_100.ply", read("inria_sh3_pc_short_100.ply"), Kind.PLY_BINARY, 800,
                 n -> n / 14));
         s.add(new Sample("playcanvas_compressed_sh3_64.ply", read("playcanvas_compressed_sh3_64.ply"),
-                Kind.PLY_BINARY, 700, n -> n / 4));
-        s.add(new Sample("inria_sh0_luigi.ply", read("inria_sh0_luigi.ply"), Kind.PLY_BINARY, 120, n -> n / 14));
-        s.add(new Sample("ascii_train3pts.ply", asciiCopy(read("inria_sh3_train3pts.ply")), Kind.PLY_ASCII, 500,
+                Kind.PLY_BINARY, 1500, n -> n / 4));
+        s.add(new Sample("inria_sh0_luigi.ply", read("inria_sh0_luigi.ply"), Kind.PLY_BINARY, 200, n -> n / 14));
+        s.add(new Sample("ascii_train3pts.ply", asciiCopy(read("inria_sh3_train3pts.ply")), Kind.PLY_OTHER, 1200,
                 n -> n / 14));
-        s.add(new Sample("antimatter15_train3pts.splat", read("antimatter15_train3pts.splat"), Kind.SPLAT, 600,
+        s.add(new Sample("big_endian_lists.ply", bigEndianWithLists(), Kind.PLY_OTHER, 1200, n -> n / 14));
+        s.add(new Sample("antimatter15_train3pts.splat", read("antimatter15_train3pts.splat"), Kind.SPLAT, 1200,
                 n -> n / 32));
-        s.add(new Sample("real_lastchance_14007.splat", read("real_lastchance_14007.splat"), Kind.SPLAT, 120,
+        s.add(new Sample("real_lastchance_14007.splat", read("real_lastchance_14007.splat"), Kind.SPLAT, 200,
                 n -> n / 32));
         // SPZ (added at merge): new Sample("spz_v3_train3pts.spz", read(...), Kind.OPAQUE, 600, n -> bound)
         return s;
@@ -131,6 +132,32 @@ class SplatFuzzTest {
         }
         sb.append("3 0 1 2\n");
         return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A big-endian PLY with a list element before the vertices, mixed property types, and faces after. */
+    private static byte[] bigEndianWithLists() {
+        String head = "ply\nformat binary_big_endian 1.0\nelement meta 2\nproperty list uchar int ids\n"
+                + "property ushort tag\nelement vertex 4\nproperty double x\nproperty float y\nproperty short z\n"
+                + "property uchar f_dc_0\nproperty char f_dc_1\nproperty float f_dc_2\nproperty float opacity\n"
+                + "property float scale_0\nproperty float scale_1\nproperty float scale_2\nproperty int rot_0\n"
+                + "property float rot_1\nproperty float rot_2\nproperty float rot_3\n"
+                + "element face 2\nproperty list uchar uint vertex_indices\nend_header\n";
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096);
+        b.put(head.getBytes(StandardCharsets.US_ASCII));
+        b.put((byte) 2).putInt(5).putInt(6).putShort((short) 1);
+        b.put((byte) 0).putShort((short) 2);
+        Random r = new Random(3);
+        for (int i = 0; i < 4; i++) {
+            b.putDouble(r.nextGaussian()).putFloat((float) r.nextGaussian()).putShort((short) r.nextInt(100));
+            b.put((byte) r.nextInt(256)).put((byte) r.nextInt(256)).putFloat((float) r.nextGaussian());
+            for (int j = 0; j < 4; j++) {
+                b.putFloat((float) r.nextGaussian());
+            }
+            b.putInt(r.nextInt(5)).putFloat(r.nextFloat()).putFloat(r.nextFloat()).putFloat(r.nextFloat());
+        }
+        b.put((byte) 3).putInt(0).putInt(1).putInt(2);
+        b.put((byte) 3).putInt(1).putInt(2).putInt(3);
+        return java.util.Arrays.copyOf(b.array(), b.position());
     }
 
     /** Header length and the bytes a binary PLY's elements need (float/uint/uchar properties only). */
@@ -172,10 +199,15 @@ class SplatFuzzTest {
         {"property", "element"}, {"chunk", "vertex"}, {"sh", "shh"}, {"\n", "\r\n"}, {" ", "  "}, {"x", "q"}};
 
     private static Case mutate(Sample s, Random r, int headerEnd) {
+        return mutate(s, r, headerEnd, true);
+    }
+
+    /** @param headerKnown false once an earlier edit may have moved or cut the header */
+    private static Case mutate(Sample s, Random r, int headerEnd, boolean headerKnown) {
         byte[] d = s.data.clone();
         int len = d.length;
         int op = r.nextInt(9);
-        boolean textHeader = s.kind != Kind.SPLAT && s.kind != Kind.OPAQUE;
+        boolean textHeader = s.kind != Kind.SPLAT && s.kind != Kind.OPAQUE && headerKnown;
         switch (op) {
             case 0 -> { // bit flips
                 int n = 1 + r.nextInt(8);
@@ -215,7 +247,7 @@ class SplatFuzzTest {
             }
             case 3 -> { // header number edits
                 if (!textHeader) {
-                    return mutate(s, r, headerEnd);
+                    return mutate(s, r, headerEnd, headerKnown);
                 }
                 String head = new String(d, 0, headerEnd, StandardCharsets.ISO_8859_1);
                 List<int[]> runs = new ArrayList<>();
@@ -244,7 +276,7 @@ class SplatFuzzTest {
             }
             case 4 -> { // header word edits, line deletion or duplication
                 if (!textHeader) {
-                    return mutate(s, r, headerEnd);
+                    return mutate(s, r, headerEnd, headerKnown);
                 }
                 String head = new String(d, 0, headerEnd, StandardCharsets.ISO_8859_1);
                 String[] lines = head.split("\n", -1);
@@ -268,7 +300,7 @@ class SplatFuzzTest {
                         at = head.indexOf(w[0]);
                     }
                     if (at < 0) {
-                        return mutate(s, r, headerEnd);
+                        return mutate(s, r, headerEnd, headerKnown);
                     }
                     newHead = head.substring(0, at) + w[1] + head.substring(at + w[0].length());
                     what = "word@" + at + " '" + w[0].replace("\n", "\\n") + "' -> '" + w[1].replace("\n", "\\n")
@@ -295,12 +327,13 @@ class SplatFuzzTest {
                 return new Case(splice(d, len, len, junk), "append " + junk.length, false);
             }
             default -> { // two mutations
-                Case a = mutate(new Sample(s.name, d, s.kind, 0, s.maxSplats), r, headerEnd);
+                Case a = mutate(new Sample(s.name, d, s.kind, 0, s.maxSplats), r, headerEnd, headerKnown);
                 if (a.data.length == 0) {
                     return a;
                 }
+                boolean intact = headerKnown && a.bodyOnly && a.data.length == len;
                 Case b = mutate(new Sample(s.name, a.data, s.kind, 0, s.maxSplats), r,
-                        Math.min(headerEnd, a.data.length));
+                        Math.min(headerEnd, a.data.length), intact);
                 return new Case(b.data, a.what + " ; " + b.what, a.bodyOnly && b.bodyOnly
                         && a.data.length == len && b.data.length == len);
             }
@@ -326,7 +359,7 @@ class SplatFuzzTest {
         for (Sample s : samples()) {
             int[] layout = s.kind == Kind.PLY_BINARY ? binaryLayout(s.data) : null;
             int headerEnd = s.kind == Kind.PLY_BINARY ? layout[0]
-                    : s.kind == Kind.PLY_ASCII ? new String(s.data, StandardCharsets.ISO_8859_1)
+                    : s.kind == Kind.PLY_OTHER ? new String(s.data, StandardCharsets.ISO_8859_1)
                             .indexOf("end_header\n") + 11 : 0;
             int originalCount = SplatIO.read(new ByteArrayInputStream(s.data), s.name, null, null).size();
             for (int i = 0; i < s.cases; i++) {
