@@ -84,6 +84,100 @@ class SplatRasterizerTest {
         }
     }
 
+    /**
+     * The alpha image of one splat from its image centre and 2D covariance (low-pass included), per
+     * docs/rendering.md: square of radius ceil(3·sqrt(λmax)), α = min(0.99, o·exp(−½ dᵀΣ⁻¹d)), cut below 1/255.
+     * Pixels within 1e-5 of the cut get NaN (rounding decides them).
+     */
+    private static double[] expectedAlpha(int w, int h, double u, double v, double s00, double s01, double s11,
+            double o) {
+        double det = s00 * s11 - s01 * s01;
+        double mid = 0.5 * (s00 + s11);
+        double radius = Math.ceil(3 * Math.sqrt(mid + Math.sqrt(Math.max(0.1, mid * mid - det))));
+        double[] out = new double[w * h];
+        for (int j = 0; j < h; j++) {
+            for (int i = 0; i < w; i++) {
+                double dx = i + 0.5 - u, dy = j + 0.5 - v;
+                double q = (s11 * dx * dx - 2 * s01 * dx * dy + s00 * dy * dy) / det;
+                double a = o * Math.exp(-0.5 * q);
+                if (Math.abs(a - 1 / 255.0) < 1e-5) {
+                    out[j * w + i] = Double.NaN;
+                } else {
+                    boolean inSquare = Math.abs(dx) <= radius && Math.abs(dy) <= radius;
+                    out[j * w + i] = a < 1 / 255.0 || !inSquare ? 0 : Math.min(0.99, a);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int assertAlphaImage(double[] expected, float[] actual, double tol) {
+        int lit = 0;
+        for (int p = 0; p < expected.length; p++) {
+            if (!Double.isNaN(expected[p])) {
+                assertEquals(expected[p], actual[p], tol, "alpha at pixel " + p);
+                if (expected[p] > 0) {
+                    lit++;
+                }
+            }
+        }
+        return lit;
+    }
+
+    @Test
+    void offAxisFootprintUsesTheJacobianAndItsClamp() {
+        int w = 80, h = 60;
+        double fov = 40, dist = 2, s = 0.08, o = 0.8;
+        PinholeCamera cam = PinholeCamera.lookAt(new Vector3f(0, 0, (float) dist), Vector3f.ZERO, Vector3f.UNIT_Y,
+                (float) fov, w, h);
+        double f = focal(h, fov);
+        double limX = 1.3 * w / (2 * f), limY = 1.3 * h / (2 * f);
+        // (x, y) world offsets at depth `dist`: well inside, and far to the right so that tx is clamped
+        double[][] cases = {{0.35, 0.25, 0.08}, {-0.3, -0.2, 0.08}, {1.5, 0.1, 0.6}};
+        for (double[] cs : cases) {
+            double x = cs[0], y = cs[1], sc = cs[2];
+            double tx = x / dist, ty = -y / dist; // RDF: c = (x, −y, dist)
+            boolean clamped = Math.abs(tx) > limX;
+            double ctx = Math.max(-limX, Math.min(limX, tx)), cty = Math.max(-limY, Math.min(limY, ty));
+            double k = sc * sc * (f / dist) * (f / dist);
+            // W Σ Wᵀ = s² I for an isotropic splat, so Σ' = s² J Jᵀ + 0.3 I
+            double s00 = k * (1 + ctx * ctx) + 0.3, s01 = k * ctx * cty, s11 = k * (1 + cty * cty) + 0.3;
+            double u = f * tx + w / 2.0, v = f * ty + h / 2.0;
+            double[] expected = expectedAlpha(w, h, u, v, s00, s01, s11, o);
+            for (RenderResult r : both(single((float) x, (float) y, 0, (float) sc, (float) o), null, cam)) {
+                int lit = assertAlphaImage(expected, r.alpha(), 2e-5);
+                assertTrue(lit > 30, "lit " + lit);
+            }
+            if (clamped) {
+                // without the clamp the footprint would be visibly different
+                double us00 = k * (1 + tx * tx) + 0.3, us01 = k * tx * cty;
+                double[] unclamped = expectedAlpha(w, h, u, v, us00, us01, s11, o);
+                double maxDiff = 0;
+                for (int p = 0; p < w * h; p++) {
+                    if (!Double.isNaN(unclamped[p]) && !Double.isNaN(expected[p])) {
+                        maxDiff = Math.max(maxDiff, Math.abs(unclamped[p] - expected[p]));
+                    }
+                }
+                assertTrue(maxDiff > 0.01, "test set-up: clamp makes no difference " + maxDiff);
+            }
+        }
+    }
+
+    @Test
+    void medianDepthIsSetWhenTransmittanceReachesHalf() {
+        int size = 33;
+        PinholeCamera cam = PinholeCamera.lookAt(new Vector3f(0, 0, 3), Vector3f.ZERO, Vector3f.UNIT_Y, 30, size, size);
+        int p = 16 * size + 16;
+        // at the centre pixel alpha = o exactly, so T = 1 − o
+        for (RenderResult r : both(single(0, 0, 0, 0.05f, 0.5f), null, cam)) {
+            assertEquals(3f, r.medianDepth()[p], 1e-6f, "T = 0.5 counts as reached");
+        }
+        for (RenderResult r : both(single(0, 0, 0, 0.05f, 0.49f), null, cam)) {
+            assertEquals(0f, r.medianDepth()[p], "T = 0.51 is not");
+            assertEquals(3f, r.expectedDepth()[p], 1e-6f);
+        }
+    }
+
     @Test
     void opaqueCentreIsClampedTo099AndSquareBoundsTheSplat() {
         int size = 65;
