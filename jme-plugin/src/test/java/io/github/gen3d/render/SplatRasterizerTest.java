@@ -164,6 +164,108 @@ class SplatRasterizerTest {
     }
 
     @Test
+    void rotatedAnisotropicSplatsMatchClosedFormFromAnObliqueCamera() {
+        int w = 96, h = 72;
+        double fov = 50;
+        Vector3f eye = new Vector3f(1.2f, 0.8f, 2.5f), target = new Vector3f(0.1f, -0.1f, 0);
+        PinholeCamera cam = PinholeCamera.lookAt(eye, target, Vector3f.UNIT_Y, (float) fov, w, h);
+        double f = focal(h, fov);
+        // world → RDF rotation from the lookAt inputs: rows right, down, forward
+        double[] fw = normalize(target.x - eye.x, target.y - eye.y, target.z - eye.z);
+        double[] right = normalize(fw[1] * 0 - fw[2] * 1, fw[2] * 0 - fw[0] * 0, fw[0] * 1 - fw[1] * 0);
+        double[] down = cross(fw, right);
+        double[][] wm = {right, down, fw};
+        double limX = 1.3 * w / (2 * f), limY = 1.3 * h / (2 * f);
+        java.util.Random rnd = new java.util.Random(5);
+        for (int n = 0; n < 12; n++) {
+            float[] pos = {(float) (rnd.nextDouble() - 0.5), (float) (rnd.nextDouble() - 0.5),
+                (float) (rnd.nextDouble() - 0.5)};
+            if (n == 11) {
+                pos = new float[] {-1.6f, 0.2f, 0.4f}; // outside the clamp limit, reaching into the picture
+            }
+            double[] sc = {0.02 + 0.1 * rnd.nextDouble(), 0.02 + 0.1 * rnd.nextDouble(), 0.01 + 0.05 * rnd.nextDouble()};
+            if (n == 11) {
+                sc = new double[] {0.5, 0.4, 0.3};
+            }
+            double[] q = normalize4(rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian());
+            double o = 0.3 + 0.7 * rnd.nextDouble();
+            GaussianCloud c = new GaussianCloud(1, 0);
+            c.set(0, pos, new float[] {(float) sc[0], (float) sc[1], (float) sc[2]},
+                    new float[] {(float) q[0], (float) q[1], (float) q[2], (float) q[3]}, (float) o);
+            // Σ = R S² Rᵀ, then camera space W Σ Wᵀ
+            double[][] r = rotation(q);
+            double[][] sigma = new double[3][3];
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    for (int k = 0; k < 3; k++) {
+                        sigma[i][j] += r[i][k] * sc[k] * sc[k] * r[j][k];
+                    }
+                }
+            }
+            double[][] cs = mul(mul(wm, sigma), transpose(wm));
+            double[] d = {pos[0] - eye.x, pos[1] - eye.y, pos[2] - eye.z};
+            double cx = dot(right, d), cy = dot(down, d), cz = dot(fw, d);
+            double tx = Math.max(-limX, Math.min(limX, cx / cz)), ty = Math.max(-limY, Math.min(limY, cy / cz));
+            double[][] j = {{f / cz, 0, -f * tx / cz}, {0, f / cz, -f * ty / cz}};
+            double[][] s2 = mul(mul(j, cs), transpose(j));
+            double u = f * cx / cz + w / 2.0, v = f * cy / cz + h / 2.0;
+            double[] expected = expectedAlpha(w, h, u, v, s2[0][0] + 0.3, s2[0][1], s2[1][1] + 0.3, o);
+            for (RenderResult res : both(c, null, cam)) {
+                int lit = assertAlphaImage(expected, res.alpha(), 2e-5);
+                assertTrue(n == 11 ? lit > 100 : lit > 5, "splat " + n + " lit " + lit);
+            }
+        }
+    }
+
+    private static double[] normalize(double x, double y, double z) {
+        double l = Math.sqrt(x * x + y * y + z * z);
+        return new double[] {x / l, y / l, z / l};
+    }
+
+    private static double[] normalize4(double w, double x, double y, double z) {
+        double l = Math.sqrt(w * w + x * x + y * y + z * z);
+        return new double[] {w / l, x / l, y / l, z / l};
+    }
+
+    private static double[] cross(double[] a, double[] b) {
+        return new double[] {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+    }
+
+    private static double dot(double[] a, double[] b) {
+        return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    }
+
+    /** Rotation matrix of a unit quaternion (w, x, y, z), written out here independently of the code under test. */
+    private static double[][] rotation(double[] q) {
+        double w = q[0], x = q[1], y = q[2], z = q[3];
+        return new double[][] {{1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)},
+            {2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)},
+            {2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)}};
+    }
+
+    private static double[][] mul(double[][] a, double[][] b) {
+        double[][] m = new double[a.length][b[0].length];
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < b[0].length; j++) {
+                for (int k = 0; k < b.length; k++) {
+                    m[i][j] += a[i][k] * b[k][j];
+                }
+            }
+        }
+        return m;
+    }
+
+    private static double[][] transpose(double[][] a) {
+        double[][] m = new double[a[0].length][a.length];
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[0].length; j++) {
+                m[j][i] = a[i][j];
+            }
+        }
+        return m;
+    }
+
+    @Test
     void medianDepthIsSetWhenTransmittanceReachesHalf() {
         int size = 33;
         PinholeCamera cam = PinholeCamera.lookAt(new Vector3f(0, 0, 3), Vector3f.ZERO, Vector3f.UNIT_Y, 30, size, size);
