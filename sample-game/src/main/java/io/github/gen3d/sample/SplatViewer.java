@@ -20,6 +20,8 @@ import com.jme3.scene.Node;
 import com.jme3.scene.Spatial;
 import com.jme3.scene.shape.Box;
 import com.jme3.system.AppSettings;
+import io.github.gen3d.splat.SplatFrame;
+import io.github.gen3d.splat.SplatKey;
 import io.github.gen3d.splat.SplatLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,8 +66,8 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
     @Option(names = "--frames", defaultValue = "20", description = "Frames rendered before a screenshot (default ${DEFAULT-VALUE}).")
     int frames;
 
-    @Option(names = "--frame", defaultValue = "RUB", description = "Frame of the files' data: AUTO (per format), RDF or RUB. "
-            + "Default RUB = convert to jME's Y-up.")
+    @Option(names = "--source-frame", defaultValue = "AUTO", description = "Axis convention of the files' data: AUTO "
+            + "(the format's own: RDF for .ply/.splat, RUB for .spz), RDF or RUB. Data is converted to jME's Y-up.")
     String frameOption;
 
     @Option(names = "--background", defaultValue = "0.12,0.13,0.16", description = "Background colour r,g,b in 0..1.")
@@ -146,7 +148,10 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
                 for (Path f : files) {
                     Path abs = f.toAbsolutePath();
                     assetManager.registerLocator(abs.getParent().toString(), FileLocator.class);
-                    Spatial s = assetManager.loadModel(SplatLoader.key(abs.getFileName().toString(), frameOption));
+                    SplatKey key = new SplatKey(abs.getFileName().toString());
+                    key.setSourceFrame("AUTO".equalsIgnoreCase(frameOption) ? null
+                            : SplatFrame.valueOf(frameOption.toUpperCase(java.util.Locale.ROOT)));
+                    Spatial s = assetManager.loadModel(key);
                     assetManager.unregisterLocator(abs.getParent().toString(), FileLocator.class);
                     BoundingBox b = (BoundingBox) s.getWorldBound();
                     float w = b == null ? 1 : b.getXExtent() * 2;
