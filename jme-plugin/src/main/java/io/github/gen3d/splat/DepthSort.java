@@ -1,0 +1,214 @@
+package io.github.gen3d.splat;
+
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * Back-to-front ordering of splats by a float depth key: an LSD radix sort with 11-bit digits (3 passes over
+ * 32-bit keys) and scratch arrays allocated once and reused by every call.
+ *
+ * <h2>Order</h2>
+ * {@link #sortDescending} writes the splat indices so that {@code depth[order[0]]} is the <b>largest</b> (farthest)
+ * depth: the order a back-to-front painter needs. Ties keep ascending index order (the sort is stable). The order
+ * is exactly {@link Float#compare} reversed: NaN counts as larger than {@code +∞} (drawn first), {@code 0.0f} as
+ * larger than {@code -0.0f}.
+ *
+ * <h2>Keys</h2>
+ * A float's bits become an unsigned key that orders like the float: negative values get all bits flipped, others
+ * only the sign bit; NaNs are canonicalised first ({@link Float#floatToIntBits}). The key is then complemented so
+ * that ascending keys mean descending depth.
+ *
+ * <p>{@link #referenceSortDescending} is the plain, obviously correct version (boxed indices, a comparator and
+ * {@link Arrays#sort(Object[], Comparator)}) that the parity test holds the fast one to.
+ *
+ * <p>Not thread-safe: one instance per sorting thread.
+ */
+final class DepthSort {
+    private static final int BITS = 11;
+    private static final int BUCKETS = 1 << BITS;
+    private static final int MASK = BUCKETS - 1;
+
+    private final int capacity;
+    private final int[] keysA;
+    private final int[] keysB;
+    private final int[] idxA;
+    private final int[] idxB;
+    private final int[] hist = new int[3 * BUCKETS];
+
+    /**
+     * Allocates scratch for up to {@code capacity} splats (four int arrays of that length).
+     *
+     * @param capacity the most splats one call may sort (&ge; 0)
+     */
+    DepthSort(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must be >= 0, got " + capacity);
+        }
+        this.capacity = capacity;
+        keysA = new int[capacity];
+        keysB = new int[capacity];
+        idxA = new int[capacity];
+        idxB = new int[capacity];
+    }
+
+    /** @return the most splats one call may sort */
+    int capacity() {
+        return capacity;
+    }
+
+    /**
+     * The unsigned radix key of a depth: ascending keys mean descending depth ({@link Float#compare} reversed).
+     *
+     * @param depth any float
+     * @return the key (compare with {@link Integer#compareUnsigned})
+     */
+    static int descendingKey(float depth) {
+        int bits = Float.floatToIntBits(depth);
+        // ascending: flip all bits of negatives, only the sign bit of the rest; descending: complement that
+        return ~(bits ^ ((bits >> 31) | 0x80000000));
+    }
+
+    /**
+     * Sorts splat indices {@code 0 .. n-1} by descending depth (farthest first), stable. Allocates nothing.
+     *
+     * @param depth depth per splat (not null, unaffected; length &ge; n)
+     * @param n number of splats (0 ≤ n ≤ {@link #capacity()})
+     * @param order receives the indices (not null, length &ge; n, modified; not one of this object's arrays)
+     */
+    void sortDescending(float[] depth, int n, int[] order) {
+        if (n < 0 || n > capacity || depth.length < n || order.length < n) {
+            throw new IllegalArgumentException("n=" + n + " out of range (capacity " + capacity + ", depth "
+                    + depth.length + ", order " + order.length + ")");
+        }
+        final int[] h = hist;
+        Arrays.fill(h, 0);
+        final int[] k0 = keysA;
+        for (int i = 0; i < n; i++) {
+            int key = descendingKey(depth[i]);
+            k0[i] = key;
+            h[key & MASK]++;
+            h[BUCKETS + ((key >>> BITS) & MASK)]++;
+            h[2 * BUCKETS + (key >>> (2 * BITS))]++;
+        }
+        // which passes do any work (a pass where every key has the same digit is the identity)
+        int active = 0; // bit p set: pass p moves something
+        for (int p = 0; p < 3; p++) {
+            if (!toOffsets(h, p * BUCKETS, n)) {
+                active |= 1 << p;
+            }
+        }
+        int last = 31 - Integer.numberOfLeadingZeros(active); // -1 when no pass is needed
+        if (last < 0) {
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            return;
+        }
+        int[] srcK = keysA;
+        int[] srcI = null; // null: the identity permutation
+        int[] dstK = keysB;
+        int[] dstI = idxB;
+        for (int p = 0; p <= last; p++) {
+            if ((active & (1 << p)) == 0) {
+                continue;
+            }
+            int shift = p * BITS;
+            int off = p * BUCKETS;
+            if (p == last) {
+                scatterIndicesOnly(srcK, srcI, order, h, off, shift, n);
+            } else {
+                scatter(srcK, srcI, dstK, dstI, h, off, shift, n);
+                srcK = dstK;
+                srcI = dstI;
+                dstK = srcK == keysA ? keysB : keysA;
+                dstI = srcI == idxA ? idxB : idxA;
+            }
+        }
+    }
+
+    /** Turns counts into start offsets in place; returns true when one bucket holds all n keys (pass is a no-op). */
+    private static boolean toOffsets(int[] h, int off, int n) {
+        int sum = 0;
+        boolean trivial = false;
+        for (int b = 0; b < BUCKETS; b++) {
+            int c = h[off + b];
+            if (c == n) {
+                trivial = true;
+            }
+            h[off + b] = sum;
+            sum += c;
+        }
+        return trivial;
+    }
+
+    private static void scatter(int[] srcK, int[] srcI, int[] dstK, int[] dstI, int[] h, int off, int shift,
+            int n) {
+        if (srcI == null) {
+            for (int i = 0; i < n; i++) {
+                int key = srcK[i];
+                int pos = h[off + ((key >>> shift) & MASK)]++;
+                dstK[pos] = key;
+                dstI[pos] = i;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                int key = srcK[i];
+                int pos = h[off + ((key >>> shift) & MASK)]++;
+                dstK[pos] = key;
+                dstI[pos] = srcI[i];
+            }
+        }
+    }
+
+    private static void scatterIndicesOnly(int[] srcK, int[] srcI, int[] out, int[] h, int off, int shift, int n) {
+        if (srcI == null) {
+            for (int i = 0; i < n; i++) {
+                out[h[off + ((srcK[i] >>> shift) & MASK)]++] = i;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                out[h[off + ((srcK[i] >>> shift) & MASK)]++] = srcI[i];
+            }
+        }
+    }
+
+    /**
+     * Plain reference: the same order as {@link #sortDescending}, by a stable comparison sort of boxed indices.
+     *
+     * @param depth depth per splat (not null, unaffected)
+     * @param n number of splats
+     * @param order receives the indices (not null, length &ge; n, modified)
+     */
+    static void referenceSortDescending(float[] depth, int n, int[] order) {
+        Integer[] boxed = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            boxed[i] = i;
+        }
+        // Arrays.sort on objects is a stable merge sort: ties keep ascending index order
+        Arrays.sort(boxed, (a, b) -> Float.compare(depth[b], depth[a]));
+        for (int i = 0; i < n; i++) {
+            order[i] = boxed[i];
+        }
+    }
+
+    /**
+     * The usual alternative: pack {@code key << 32 | index} into longs and {@link Arrays#sort(long[])} them. Same
+     * order as {@link #sortDescending}; kept for the benchmark and checked by the parity test.
+     *
+     * @param depth depth per splat (not null, unaffected)
+     * @param n number of splats
+     * @param packed scratch of length &ge; n (not null, modified)
+     * @param order receives the indices (not null, length &ge; n, modified)
+     */
+    static void packedLongSortDescending(float[] depth, int n, long[] packed, int[] order) {
+        for (int i = 0; i < n; i++) {
+            // shift the unsigned key into signed range so that the signed long order is the unsigned key order
+            long key = descendingKey(depth[i]) ^ 0x80000000;
+            packed[i] = (key << 32) | i;
+        }
+        Arrays.sort(packed, 0, n);
+        for (int i = 0; i < n; i++) {
+            order[i] = (int) packed[i];
+        }
+    }
+}
