@@ -121,6 +121,42 @@ class GpuSplatRenderTest {
     }
 
     /**
+     * Isotropic splats with random degree-3 SH seen obliquely: every pixel matches the formula with colours from
+     * {@link SphericalHarmonics#colour} (the shader's SH code and texture packing against the Java basis).
+     */
+    @Test
+    void shDegree3ColoursMatchJavaBasis() {
+        Random rnd = new Random(3);
+        int n = 40;
+        GaussianCloud cloud = new GaussianCloud(n, 3);
+        for (int i = 0; i < n; i++) {
+            float s = 0.04f + 0.05f * rnd.nextFloat();
+            cloud.set(i, new float[] {rnd.nextFloat() * 2 - 1, rnd.nextFloat() * 1.4f - 0.7f, rnd.nextFloat() - 0.5f},
+                    new float[] {s, s, s}, new float[] {1, 0, 0, 0}, 0.3f + 0.6f * rnd.nextFloat());
+            for (int j = 0; j < 48; j++) {
+                cloud.sh()[i * 48 + j] = (float) (j < 3 ? rnd.nextGaussian() : 0.4 * rnd.nextGaussian());
+            }
+        }
+        Camera[] cam = new Camera[1];
+        BufferedImage img;
+        try (HeadlessApp gl = HeadlessApp.start(W, H)) {
+            gl.run(app -> {
+                lookFrom(app.getCamera(), new Vector3f(1.5f, 1.2f, 2.8f), new Vector3f(0, 0, 0));
+                cam[0] = app.getCamera().clone();
+                app.getRootNode().attachChild(new SplatNode(cloud, "sh3", app.getAssetManager()));
+            });
+            gl.renderFrames(3);
+            img = gl.capture();
+        }
+        double[][][] want = expected(cloud, cam[0], NEAR);
+        HeadlessApp.savePng(sideBySide(3, img, toImage(want)), "sh3-gpu-expected");
+        assertTrue(maxError(img, want) <= 3, "max channel error " + maxError(img, want));
+        // a degree-0 rendering of the same cloud differs: the SH terms matter in this view
+        double[][][] dc = expected(cloud.withShDegree(0), cam[0], NEAR);
+        assertTrue(maxError(img, dc) > 30, "SH terms had no visible effect");
+    }
+
+    /**
      * An opaque box hides a splat behind it (depth test on) and a splat in front of it composites over it (blend
      * over the box colour, depth write off so splats do not hide each other by depth).
      */

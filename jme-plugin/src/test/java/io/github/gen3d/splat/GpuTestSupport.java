@@ -10,8 +10,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Independent expectations for GL tests: the spec's per-pixel formula for <b>isotropic</b> splats with SH degree 0
- * (their covariance {@code s² I} is the same in every frame, which keeps this small), and image helpers.
+ * Independent expectations for GL tests: the spec's per-pixel formula for <b>isotropic</b> splats and a node at the
+ * identity (their covariance {@code s² I} is the same in every frame, which keeps this small; colour from
+ * {@link SphericalHarmonics#colour}), and image helpers.
  */
 final class GpuTestSupport {
     private GpuTestSupport() {
@@ -22,7 +23,9 @@ final class GpuTestSupport {
     }
 
     /**
-     * The picture the spec predicts: splats sorted back to front by {@code c.z}, composited over black.
+     * The picture the spec predicts for isotropic splats with any SH degree, the node at the identity: splats
+     * sorted back to front by {@code c.z}, composited over black into an 8-bit target (each blend step clamped to
+     * [0, 1], as GL does; the same as the spec's sum whenever colours stay at or below 1).
      *
      * @param splats the splats (not null, unaffected)
      * @param cam a perspective jME camera (not null, unaffected): its location, axes, fovY (from the frustum), size
@@ -30,15 +33,34 @@ final class GpuTestSupport {
      * @return rgb in [0, 1] per pixel, [j][i][c], unclamped
      */
     static double[][][] expected(List<Iso> splats, Camera cam, double near) {
+        return expected(cloudOf(splats), cam, near);
+    }
+
+    /**
+     * As {@link #expected(List, Camera, double)}, for a cloud whose splats are all isotropic.
+     *
+     * @param cloud isotropic splats (not null, unaffected)
+     * @param cam the camera (not null, unaffected)
+     * @param near cull distance
+     * @return rgb per pixel, [j][i][c]
+     */
+    static double[][][] expected(GaussianCloud cloud, Camera cam, double near) {
         int w = cam.getWidth(), h = cam.getHeight();
         double tanHalfY = cam.getFrustumTop() / cam.getFrustumNear();
         double fy = h / (2 * tanHalfY), fx = fy;
         Vector3f eye = cam.getLocation(), left = cam.getLeft(), up = cam.getUp(), dir = cam.getDirection();
-        record P(double u, double v, double ca, double cb, double cc, double r, double z, Iso iso) {
+        record P(double u, double v, double ca, double cb, double cc, double r, double z, double opacity,
+                float[] rgb) {
         }
         List<P> proj = new ArrayList<>();
-        for (Iso s : splats) {
-            double px = s.x - eye.x, py = s.y - eye.y, pz = s.z - eye.z;
+        float[] pos = cloud.positions(), sc = cloud.scales();
+        double[] basis = new double[16];
+        for (int i = 0; i < cloud.size(); i++) {
+            double s = sc[3 * i];
+            if (sc[3 * i + 1] != s || sc[3 * i + 2] != s) {
+                throw new IllegalArgumentException("splat " + i + " is not isotropic");
+            }
+            double px = pos[3 * i] - eye.x, py = pos[3 * i + 1] - eye.y, pz = pos[3 * i + 2] - eye.z;
             // RDF camera: x right (= -left), y down (= -up), z forward
             double cx = -(px * left.x + py * left.y + pz * left.z);
             double cy = -(px * up.x + py * up.y + pz * up.z);
@@ -50,15 +72,18 @@ final class GpuTestSupport {
             double tx = Math.max(-limX, Math.min(limX, cx / cz)), ty = Math.max(-limY, Math.min(limY, cy / cz));
             double[] j0 = {fx / cz, 0, -fx * tx / cz};
             double[] j1 = {0, fy / cz, -fy * ty / cz};
-            double s2 = s.s * s.s;
+            double s2 = s * s; // W (s² I) Wᵀ = s² I for any rotation W
             double a = s2 * dot(j0, j0) + 0.3, b = s2 * dot(j0, j1), d = s2 * dot(j1, j1) + 0.3;
             double det = a * d - b * b;
             if (det <= 0) {
                 continue;
             }
             double mid = (a + d) / 2, lambda = mid + Math.sqrt(Math.max(0.1, mid * mid - det));
+            double len = Math.sqrt(px * px + py * py + pz * pz);
+            float[] rgb = new float[3];
+            SphericalHarmonics.colour(cloud, i, px / len, py / len, pz / len, basis, rgb);
             proj.add(new P(fx * cx / cz + w / 2.0, fy * cy / cz + h / 2.0, d / det, -b / det, a / det,
-                    Math.ceil(3 * Math.sqrt(lambda)), cz, s));
+                    Math.ceil(3 * Math.sqrt(lambda)), cz, cloud.opacities()[i], rgb));
         }
         proj.sort(Comparator.comparingDouble(P::z).reversed()); // back to front
         double[][][] img = new double[h][w][3];
@@ -73,14 +98,17 @@ final class GpuTestSupport {
                     if (power > 0) {
                         continue;
                     }
-                    double alpha = Math.min(0.99, p.iso.opacity * Math.exp(power));
+                    double alpha = Math.min(0.99, p.opacity * Math.exp(power));
                     if (alpha < 1 / 255.0) {
                         continue;
                     }
                     double[] c = img[j][i];
-                    c[0] = alpha * p.iso.r + (1 - alpha) * c[0];
-                    c[1] = alpha * p.iso.g + (1 - alpha) * c[1];
-                    c[2] = alpha * p.iso.b + (1 - alpha) * c[2];
+                    for (int ch = 0; ch < 3; ch++) {
+                        // an 8-bit (UNORM) target clamps the fragment and each blend result to [0, 1]; this only
+                        // matters for colours above 1 (possible with SH: the spec clamps at 0 only)
+                        double src = Math.min(1, alpha * p.rgb[ch]);
+                        c[ch] = Math.min(1, src + (1 - alpha) * c[ch]);
+                    }
                 }
             }
         }
