@@ -71,6 +71,13 @@ vec3 shColour(int splat, vec3 d) {
     return max(vec3(0.0), c + 0.5);
 }
 
+// sRGB display value -> linear (for gamma-correct pipelines, which encode sRGB when writing the frame buffer)
+vec3 srgbToLinear(vec3 c) {
+    vec3 lo = c / 12.92;
+    vec3 hi = pow((c + 0.055) / 1.055, vec3(2.4));
+    return mix(lo, hi, step(vec3(0.04045), c));
+}
+
 void cull() {
     // every corner at the same point outside the clip volume: nothing is rasterised
     gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
@@ -144,5 +151,9 @@ void main() {
     // 6. colour: view direction rotated into the cloud frame (inverse of the world rotation)
     vec3 dirWorld = normalize(pw.xyz - g_CameraPosition);
     mat3 rot = mat3(normalize(m3[0]), normalize(m3[1]), normalize(m3[2]));
-    vColour = vec4(shColour(splat, transpose(rot) * dirWorld), g0.w);
+    vec3 rgb = shColour(splat, transpose(rot) * dirWorld);
+#ifdef LINEAR_OUTPUT
+    rgb = srgbToLinear(rgb);
+#endif
+    vColour = vec4(rgb, g0.w);
 }

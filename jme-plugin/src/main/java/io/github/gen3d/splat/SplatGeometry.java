@@ -45,6 +45,7 @@ final class SplatGeometry extends Geometry {
     private int shDegreeCap = 3;
     private int textureRows;
     private boolean limitsChecked;
+    private Boolean linearOutput;
     private long uploads;
     private final Vector3f tmpDir = new Vector3f();
     private final Quaternion tmpRot = new Quaternion();
@@ -89,6 +90,7 @@ final class SplatGeometry extends Geometry {
         m.setBound(paddedBound.clone());
         uploads = 0;
         limitsChecked = false;
+        linearOutput = null;
         return m;
     }
 
@@ -174,6 +176,13 @@ final class SplatGeometry extends Geometry {
                         + " texels, this GPU allows at most " + max);
             }
             limitsChecked = true;
+        }
+        // gamma-correct pipelines (jME's default) blend in linear space and encode sRGB at the end: feed them
+        // linear colours. Splat colours are sRGB display values.
+        boolean linear = rm.getRenderer().isMainFrameBufferSrgb();
+        if (linearOutput == null || linearOutput != linear) {
+            getMaterial().setBoolean("LinearOutput", linear);
+            linearOutput = linear;
         }
         if (sorter == null) {
             return;

@@ -157,6 +157,44 @@ class GpuSplatRenderTest {
     }
 
     /**
+     * With gamma correction on (jME's default; the pipeline blends in linear space and encodes sRGB at the end) the
+     * shader outputs linear colour: into this test's plain RGBA8 target that reads back as sRGB→linear of the
+     * colour, times alpha.
+     */
+    @Test
+    void gammaCorrectPipelinesGetLinearColour() {
+        float s = 0.2f, opacity = 0.95f;
+        float[] rgb = {0.8f, 0.5f, 0.2f};
+        GaussianCloud cloud = new GaussianCloud(1, 0);
+        cloud.set(0, new float[] {0, 0, 0}, new float[] {s, s, s}, new float[] {1, 0, 0, 0}, opacity);
+        cloud.setColour(0, rgb[0], rgb[1], rgb[2]);
+        int[][] centre = new int[2][];
+        for (int gamma = 0; gamma < 2; gamma++) {
+            boolean on = gamma == 1;
+            try (HeadlessApp gl = HeadlessApp.start(W, H, HeadlessApp.DEFAULT_TIMEOUT_MS,
+                    settings -> settings.setGammaCorrection(on))) {
+                gl.run(app -> {
+                    lookFrom(app.getCamera(), new Vector3f(0, 0, 5), Vector3f.ZERO);
+                    app.getRootNode().attachChild(new SplatNode(cloud, "gamma", app.getAssetManager()));
+                });
+                gl.renderFrames(3);
+                BufferedImage img = gl.capture();
+                centre[gamma] = rgb(img, W / 2, H / 2);
+            }
+        }
+        // the pixel centre (W/2 + 0.5, H/2 + 0.5) is half a pixel off the splat centre in x and y
+        Iso white = new Iso(0, 0, 0, s, opacity, 1, 1, 1);
+        Camera cam = new Camera(W, H);
+        lookFrom(cam, new Vector3f(0, 0, 5), Vector3f.ZERO);
+        double alpha = expected(List.of(white), cam, NEAR)[H / 2][W / 2][0];
+        for (int c = 0; c < 3; c++) {
+            double lin = rgb[c] <= 0.04045 ? rgb[c] / 12.92 : Math.pow((rgb[c] + 0.055) / 1.055, 2.4);
+            assertEquals(Math.round(255 * alpha * rgb[c]), centre[0][c], 2, "gamma off, channel " + c);
+            assertEquals(Math.round(255 * alpha * lin), centre[1][c], 2, "gamma on, channel " + c);
+        }
+    }
+
+    /**
      * An opaque box hides a splat behind it (depth test on) and a splat in front of it composites over it (blend
      * over the box colour, depth write off so splats do not hide each other by depth).
      */

@@ -18,6 +18,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.Assumptions;
  * xvfb-run, unless {@code -Dgen3d.skipGl=true} is set, in which case it is skipped.
  */
 public final class HeadlessApp implements AutoCloseable {
+    private static final Logger LOGGER = Logger.getLogger(HeadlessApp.class.getName());
     /** Default limit for a whole session (start, frames, captures). */
     public static final long DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -96,7 +100,51 @@ public final class HeadlessApp implements AutoCloseable {
      * @return the running app (close it)
      */
     public static HeadlessApp start(int width, int height, long timeoutMs) {
+        return start(width, height, timeoutMs, s -> { });
+    }
+
+    /**
+     * Starts an app with adjusted settings and waits until it is initialised.
+     *
+     * @param width frame width in pixels
+     * @param height frame height in pixels
+     * @param timeoutMs limit for the whole session
+     * @param tweak changes the settings before start (not null), e.g. to turn gamma correction on
+     * @return the running app (close it)
+     */
+    public static HeadlessApp start(int width, int height, long timeoutMs, Consumer<AppSettings> tweak) {
         requireDisplay();
+        // GLFW on Xvfb now and then fails to create a context (e.g. no primary monitor reported right after a
+        // previous app terminated GLFW): retry a failed start, never a failure after the app is running
+        AssertionError last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            HeadlessApp h = new HeadlessApp(newApp(width, height, tweak), width, height, timeoutMs);
+            try {
+                h.app.start(JmeContext.Type.OffscreenSurface, false);
+                h.waitFor(() -> h.app.initialised, "the app to start");
+                return h;
+            } catch (AssertionError e) {
+                h.close();
+                if (h.app.failure.get() == null) {
+                    throw e; // a timeout, not a failed context creation
+                }
+                last = e;
+                LOGGER.log(Level.WARNING, "GL context creation failed (attempt " + attempt + " of 3)", e);
+                try {
+                    Thread.sleep(300L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            } catch (RuntimeException | Error e) {
+                h.close();
+                throw e;
+            }
+        }
+        throw last;
+    }
+
+    private static TestApp newApp(int width, int height, Consumer<AppSettings> tweak) {
         AppSettings settings = new AppSettings(true);
         settings.setRenderer(AppSettings.LWJGL_OPENGL33);
         settings.setAudioRenderer(null);
@@ -107,19 +155,12 @@ public final class HeadlessApp implements AutoCloseable {
         settings.setSamples(0);
         settings.setResizable(false);
         settings.setTitle("gen3d-test");
+        tweak.accept(settings);
         TestApp app = new TestApp(width, height);
         app.setSettings(settings);
         app.setShowSettings(false);
         app.setPauseOnLostFocus(false);
-        HeadlessApp h = new HeadlessApp(app, width, height, timeoutMs);
-        try {
-            app.start(JmeContext.Type.OffscreenSurface, false);
-            h.waitFor(() -> app.initialised, "the app to start");
-        } catch (RuntimeException | Error e) {
-            h.close();
-            throw e;
-        }
-        return h;
+        return app;
     }
 
     /** Fails (or, with -Dgen3d.skipGl=true, skips) when there is no X display. */
@@ -268,7 +309,10 @@ public final class HeadlessApp implements AutoCloseable {
         return p;
     }
 
-    /** Stops the app and waits (bounded) for its thread to end; safe to call twice. */
+    /**
+     * Stops the app and waits (bounded) until its render thread has ended, so that GLFW is fully terminated before
+     * the next app initialises it; safe to call twice.
+     */
     @Override
     public void close() {
         Thread stopper = new Thread(() -> app.stop(true), "gen3d-test-stop");
@@ -276,10 +320,14 @@ public final class HeadlessApp implements AutoCloseable {
         stopper.start();
         try {
             stopper.join(15_000);
+            Thread render = app.renderThread;
+            if (render != null) {
+                render.join(15_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (stopper.isAlive()) {
+        if (stopper.isAlive() || (app.renderThread != null && app.renderThread.isAlive())) {
             throw new AssertionError("the jME app did not stop within 15 s");
         }
     }
@@ -315,6 +363,7 @@ public final class HeadlessApp implements AutoCloseable {
         final Object frameLock = new Object();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         volatile boolean initialised;
+        volatile Thread renderThread;
         private long frames;
         private final int w;
         private final int h;
@@ -324,6 +373,12 @@ public final class HeadlessApp implements AutoCloseable {
             super(new AppState[0]);
             this.w = w;
             this.h = h;
+        }
+
+        @Override
+        public void initialize() {
+            renderThread = Thread.currentThread();
+            super.initialize();
         }
 
         @Override
@@ -358,6 +413,9 @@ public final class HeadlessApp implements AutoCloseable {
 
         @Override
         public void handleError(String errMsg, Throwable t) {
+            if (renderThread == null) {
+                renderThread = Thread.currentThread();
+            }
             Throwable e = t != null ? t : new IllegalStateException(errMsg);
             failure.compareAndSet(null, e);
             synchronized (frameLock) {
