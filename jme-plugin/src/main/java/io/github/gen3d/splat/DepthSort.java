@@ -29,14 +29,13 @@ final class DepthSort {
     private static final int MASK = BUCKETS - 1;
 
     private final int capacity;
-    private final int[] keysA;
-    private final int[] keysB;
-    private final int[] idxA;
-    private final int[] idxB;
+    /** Ping-pong buffers of packed (key &lt;&lt; 32 | index) entries. */
+    private final long[] bufA;
+    private final long[] bufB;
     private final int[] hist = new int[3 * BUCKETS];
 
     /**
-     * Allocates scratch for up to {@code capacity} splats (four int arrays of that length).
+     * Allocates scratch for up to {@code capacity} splats (two long arrays of that length).
      *
      * @param capacity the most splats one call may sort (&ge; 0)
      */
@@ -45,10 +44,8 @@ final class DepthSort {
             throw new IllegalArgumentException("capacity must be >= 0, got " + capacity);
         }
         this.capacity = capacity;
-        keysA = new int[capacity];
-        keysB = new int[capacity];
-        idxA = new int[capacity];
-        idxB = new int[capacity];
+        bufA = new long[capacity];
+        bufB = new long[capacity];
     }
 
     /** @return the most splats one call may sort */
@@ -71,9 +68,13 @@ final class DepthSort {
     /**
      * Sorts splat indices {@code 0 .. n-1} by descending depth (farthest first), stable. Allocates nothing.
      *
+     * <p>One pass builds the three digit histograms; each of the (up to) three scatter passes moves packed
+     * {@code key << 32 | index} longs, the first computing them from the depths, the last writing indices only.
+     * A pass whose digit is the same for every key is skipped.
+     *
      * @param depth depth per splat (not null, unaffected; length &ge; n)
      * @param n number of splats (0 ≤ n ≤ {@link #capacity()})
-     * @param order receives the indices (not null, length &ge; n, modified; not one of this object's arrays)
+     * @param order receives the indices (not null, length &ge; n, modified)
      */
     void sortDescending(float[] depth, int n, int[] order) {
         if (n < 0 || n > capacity || depth.length < n || order.length < n) {
@@ -82,21 +83,19 @@ final class DepthSort {
         }
         final int[] h = hist;
         Arrays.fill(h, 0);
-        final int[] k0 = keysA;
         for (int i = 0; i < n; i++) {
             int key = descendingKey(depth[i]);
-            k0[i] = key;
             h[key & MASK]++;
             h[BUCKETS + ((key >>> BITS) & MASK)]++;
             h[2 * BUCKETS + (key >>> (2 * BITS))]++;
         }
-        // which passes do any work (a pass where every key has the same digit is the identity)
         int active = 0; // bit p set: pass p moves something
         for (int p = 0; p < 3; p++) {
             if (!toOffsets(h, p * BUCKETS, n)) {
                 active |= 1 << p;
             }
         }
+        int first = Integer.numberOfTrailingZeros(active); // 32 when no pass is needed
         int last = 31 - Integer.numberOfLeadingZeros(active); // -1 when no pass is needed
         if (last < 0) {
             for (int i = 0; i < n; i++) {
@@ -104,25 +103,39 @@ final class DepthSort {
             }
             return;
         }
-        int[] srcK = keysA;
-        int[] srcI = null; // null: the identity permutation
-        int[] dstK = keysB;
-        int[] dstI = idxB;
-        for (int p = 0; p <= last; p++) {
-            if ((active & (1 << p)) == 0) {
-                continue;
+        if (first == last) {
+            // a single pass: straight from the depths to the indices
+            int shift = first * BITS, off = first * BUCKETS;
+            for (int i = 0; i < n; i++) {
+                order[h[off + ((descendingKey(depth[i]) >>> shift) & MASK)]++] = i;
             }
-            int shift = p * BITS;
-            int off = p * BUCKETS;
-            if (p == last) {
-                scatterIndicesOnly(srcK, srcI, order, h, off, shift, n);
-            } else {
-                scatter(srcK, srcI, dstK, dstI, h, off, shift, n);
-                srcK = dstK;
-                srcI = dstI;
-                dstK = srcK == keysA ? keysB : keysA;
-                dstI = srcI == idxA ? idxB : idxA;
+            return;
+        }
+        long[] src = bufA;
+        long[] dst = bufB;
+        int shift = first * BITS, off = first * BUCKETS;
+        for (int i = 0; i < n; i++) {
+            int key = descendingKey(depth[i]);
+            src[h[off + ((key >>> shift) & MASK)]++] = ((long) key << 32) | i;
+        }
+        for (int p = first + 1; p < last; p++) {
+            if ((active & (1 << p)) != 0) {
+                shift = 32 + p * BITS;
+                off = p * BUCKETS;
+                for (int i = 0; i < n; i++) {
+                    long v = src[i];
+                    dst[h[off + ((int) (v >>> shift) & MASK)]++] = v;
+                }
+                long[] t = src;
+                src = dst;
+                dst = t;
             }
+        }
+        shift = 32 + last * BITS;
+        off = last * BUCKETS;
+        for (int i = 0; i < n; i++) {
+            long v = src[i];
+            order[h[off + ((int) (v >>> shift) & MASK)]++] = (int) v;
         }
     }
 
@@ -139,37 +152,6 @@ final class DepthSort {
             sum += c;
         }
         return trivial;
-    }
-
-    private static void scatter(int[] srcK, int[] srcI, int[] dstK, int[] dstI, int[] h, int off, int shift,
-            int n) {
-        if (srcI == null) {
-            for (int i = 0; i < n; i++) {
-                int key = srcK[i];
-                int pos = h[off + ((key >>> shift) & MASK)]++;
-                dstK[pos] = key;
-                dstI[pos] = i;
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                int key = srcK[i];
-                int pos = h[off + ((key >>> shift) & MASK)]++;
-                dstK[pos] = key;
-                dstI[pos] = srcI[i];
-            }
-        }
-    }
-
-    private static void scatterIndicesOnly(int[] srcK, int[] srcI, int[] out, int[] h, int off, int shift, int n) {
-        if (srcI == null) {
-            for (int i = 0; i < n; i++) {
-                out[h[off + ((srcK[i] >>> shift) & MASK)]++] = i;
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                out[h[off + ((srcK[i] >>> shift) & MASK)]++] = srcI[i];
-            }
-        }
     }
 
     /**

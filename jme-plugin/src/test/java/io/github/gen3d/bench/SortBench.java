@@ -6,12 +6,14 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -19,12 +21,16 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code Arrays.sort} of packed {@code key << 32 | index} longs, plus the sorter's whole job (depths along a view
  * direction, then the radix sort). Depths are the view-axis depths of random centres, as the sorter computes them.
  *
- * <p>Run: {@code mvn -B -o -pl jme-plugin -Pbench test-compile exec:exec -Dbench.args='SortBench -f 1 -wi 3 -i 5'}
+ * <p>Run: {@code mvn -B -o -pl jme-plugin -Pbench test-compile exec:exec -Dbench.args=SortBench} (warm-up and
+ * measurement are set here: the bench profile passes {@code bench.args} to JMH as a single argument, so options
+ * after the pattern are not parsed).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 3)
 public class SortBench {
     @Param({"1000000"})
     int n;

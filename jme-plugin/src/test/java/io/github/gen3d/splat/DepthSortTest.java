@@ -49,12 +49,13 @@ class DepthSortTest {
     @Test
     void keysThatSkipPasses() {
         DepthSort sort = new DepthSort(4096);
-        float[][] cases = new float[4][4096];
+        float[][] cases = new float[5][4096];
         for (int i = 0; i < 4096; i++) {
             cases[0][i] = 7.25f; // all equal: no pass moves anything
             cases[1][i] = Float.intBitsToFloat(Float.floatToIntBits(1f) + (i * 7919) % 2048); // low digit only
             cases[2][i] = Float.intBitsToFloat(Float.floatToIntBits(1f) + ((i * 31) % 64 << 11)); // middle only
             cases[3][i] = (i % 2 == 0 ? 1 : -1) * (float) Math.pow(2, (i * 13) % 40 - 20); // high digits
+            cases[4][i] = Float.intBitsToFloat(Float.floatToIntBits(1f) + (i * 7919) % 2048 + ((i % 5) << 22)); // not middle
         }
         for (int c = 0; c < cases.length; c++) {
             int[] got = new int[4096];
