@@ -21,6 +21,7 @@ in float inTexCoord2;  // per instance: the splat index (back-to-front order)
 
 flat out vec4 vColour;          // rgb, opacity
 flat out vec3 vConic;           // inverse 2D covariance (a, b, c)
+flat out float vRadius;         // half size of the spec's pixel square
 noperspective out vec2 vOffset; // pixel position minus the projected centre, in pixels
 
 const float SH_C0 = 0.28209479177387814;
@@ -84,6 +85,7 @@ void cull() {
     vColour = vec4(0.0);
     vConic = vec3(0.0);
     vOffset = vec2(0.0);
+    vRadius = 0.0;
 }
 
 void main() {
@@ -137,16 +139,44 @@ void main() {
     }
     vConic = vec3(d, -b, a) / det;
 
-    // 5. radius and the pixel square
+    // 5. radius and the pixel square [u - r, u + r]^2 the spec draws in
     float mid = 0.5 * (a + d);
     float lambda = mid + sqrt(max(0.1, mid * mid - det));
     float r = ceil(3.0 * sqrt(lambda));
     vec2 centre = vec2(fx * c.x / c.z + cx, fy * c.y / c.z + cy);
-    vec2 offset = inPosition.xy * r;
+
+    // Only pixels with alpha >= 1/255 survive the fragment test, i.e. Mahalanobis distance^2
+    // q = -2 power <= 2 ln(255 o). The quad is the smaller of the spec's square and the rectangle around that
+    // ellipse along the eigenvectors of the 2D covariance; the fragment shader still clips to the square, so the
+    // set of pixels drawn is exactly the spec's, with fewer fragments discarded.
+    float q = 2.0 * log(255.0 * g0.w);
+    if (!(q > 0.0)) {
+        cull();
+        return;
+    }
+    float m = sqrt(q) * 1.01 + 0.01; // margin for rounding at the rim
+    float disc = sqrt(max(0.0, mid * mid - det));
+    float l1 = mid + disc;
+    float l2 = det / l1; // the smaller eigenvalue, without cancellation
+    vec2 v1 = abs(b) > 1e-6 * mid ? normalize(vec2(b, l1 - a)) : (a >= d ? vec2(1.0, 0.0) : vec2(0.0, 1.0));
+    vec2 v2 = vec2(-v1.y, v1.x);
+    float e1 = m * sqrt(l1);
+    float e2 = m * sqrt(l2);
+    vec2 offset;
+#ifdef SQUARE_QUADS
+    if (false) {
+#else
+    if (e1 * e2 < r * r) {
+#endif
+        offset = inPosition.x * e1 * v1 + inPosition.y * e2 * v2;
+    } else {
+        offset = inPosition.xy * r;
+    }
     vec2 px = centre + offset;
     vec4 clip = g_ProjectionMatrix * pv;
     gl_Position = vec4(2.0 * px.x / w - 1.0, 1.0 - 2.0 * px.y / h, clip.z / clip.w, 1.0);
     vOffset = offset;
+    vRadius = r;
 
     // 6. colour: view direction rotated into the cloud frame (inverse of the world rotation)
     vec3 dirWorld = normalize(pw.xyz - g_CameraPosition);

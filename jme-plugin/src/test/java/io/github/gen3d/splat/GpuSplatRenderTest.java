@@ -121,6 +121,39 @@ class GpuSplatRenderTest {
     }
 
     /**
+     * The quad is the smaller of the spec's square and a rectangle around the alpha ≥ 1/255 ellipse: a cloud of
+     * thin, rotated, faint and opaque splats gives exactly the same picture as with full squares.
+     */
+    @Test
+    void tightQuadsDrawExactlyTheSquaresPixels() {
+        GaussianCloud cloud = randomCloud(400, 1, 8L, 0.8f);
+        Random rnd = new Random(8);
+        for (int i = 0; i < cloud.size(); i++) {
+            cloud.scales()[3 * i] *= 0.1f + 3 * rnd.nextFloat(); // strongly anisotropic
+            cloud.opacities()[i] = i % 3 == 0 ? 0.01f + 0.05f * rnd.nextFloat() : cloud.opacities()[i];
+        }
+        BufferedImage[] img = new BufferedImage[2];
+        try (HeadlessApp gl = HeadlessApp.start(W, H)) {
+            SplatNode[] node = new SplatNode[1];
+            gl.run(app -> {
+                lookFrom(app.getCamera(), new Vector3f(0.4f, 0.9f, 3.5f), Vector3f.ZERO);
+                node[0] = new SplatNode(cloud, "quads", app.getAssetManager());
+                app.getRootNode().attachChild(node[0]);
+            });
+            for (int k = 0; k < 2; k++) {
+                boolean square = k == 1;
+                gl.run(app -> node[0].splatGeometry().getMaterial().setBoolean("SquareQuads", square));
+                gl.renderFrames(3);
+                img[k] = gl.capture();
+            }
+        }
+        HeadlessApp.savePng(sideBySide(3, img[0], img[1]), "quads-tight-square");
+        assertEquals(0, maxDiff(img[0], img[1], 0, W), "tight and square quads differ");
+        assertTrue(maxDiff(img[0], new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB), 0, W) > 100,
+                "the picture is empty");
+    }
+
+    /**
      * Isotropic splats with random degree-3 SH seen obliquely: every pixel matches the formula with colours from
      * {@link SphericalHarmonics#colour} (the shader's SH code and texture packing against the Java basis).
      */
