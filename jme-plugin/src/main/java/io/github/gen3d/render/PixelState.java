@@ -9,6 +9,7 @@ import java.util.Arrays;
 final class PixelState {
     /** Transmittance below which a pixel counts as finished when early stopping is on. */
     static final float EARLY_STOP_T = 1e-4f;
+    static final float FLUSH_T = 1e-30f;
 
     final int width;
     final int height;
@@ -39,6 +40,47 @@ final class PixelState {
     }
 
     /**
+     * Copies the state of a {@code width × height} window of a larger state, starting at {@code (x0, y0)}, into
+     * this one.
+     *
+     * @param src the larger state (not null, unaffected)
+     * @param x0 window left
+     * @param y0 window top
+     */
+    void copyFrom(PixelState src, int x0, int y0) {
+        for (int y = 0; y < height; y++) {
+            int from = (y0 + y) * src.width + x0, to = y * width;
+            System.arraycopy(src.r, from, r, to, width);
+            System.arraycopy(src.g, from, g, to, width);
+            System.arraycopy(src.b, from, b, to, width);
+            System.arraycopy(src.t, from, t, to, width);
+            System.arraycopy(src.depthSum, from, depthSum, to, width);
+            System.arraycopy(src.weightSum, from, weightSum, to, width);
+            System.arraycopy(src.median, from, median, to, width);
+        }
+    }
+
+    /**
+     * Writes this state back into a {@code width × height} window of a larger state at {@code (x0, y0)}.
+     *
+     * @param dst the larger state (not null, modified)
+     * @param x0 window left
+     * @param y0 window top
+     */
+    void copyTo(PixelState dst, int x0, int y0) {
+        for (int y = 0; y < height; y++) {
+            int from = y * width, to = (y0 + y) * dst.width + x0;
+            System.arraycopy(r, from, dst.r, to, width);
+            System.arraycopy(g, from, dst.g, to, width);
+            System.arraycopy(b, from, dst.b, to, width);
+            System.arraycopy(t, from, dst.t, to, width);
+            System.arraycopy(depthSum, from, dst.depthSum, to, width);
+            System.arraycopy(weightSum, from, dst.weightSum, to, width);
+            System.arraycopy(median, from, dst.median, to, width);
+        }
+    }
+
+    /**
      * Composites one splat behind everything already composited at pixel {@code p}:
      * {@code C += T α rgb}, {@code T *= (1 − α)}, plus the depth sums and the median depth.
      *
@@ -61,6 +103,9 @@ final class PixelState {
         float tNew = tOld * (1f - alpha);
         if (tOld > 0.5f && tNew <= 0.5f) {
             median[p] = z;
+        }
+        if (tNew < FLUSH_T) {
+            tNew = 0f;
         }
         t[p] = tNew;
         return tNew;

@@ -1,16 +1,14 @@
 package io.github.gen3d.render;
 
-import io.github.gen3d.splat.GaussianCloud;
-import io.github.gen3d.splat.SphericalHarmonics;
-
 /**
- * Splats projected for one camera, as a struct of primitive arrays (no per-splat objects), and the single
- * implementation of the per-splat maths of {@code docs/rendering.md} (steps 1–7) that both rasterizer paths use.
+ * Splats projected for one camera ({@link SplatProjector}), as packed primitive arrays (no per-splat objects), and the
+ * per-pixel alpha that both rasterizer paths use.
  *
- * <p>For splat {@code i}: image centre {@code u[i], v[i]}; conic {@code (conA, conB, conC)} = inverse 2D
- * covariance; {@code opacity}; colour {@code rgb[3i..3i+2]}; {@code depth} = c.z; and the clamped pixel rectangle
- * {@code x0..x1 × y0..y1} (inclusive) of its square. A splat that is culled or skipped has an empty rectangle
- * ({@code x0 > x1}).
+ * <p>Per splat {@code i}, packed so that one splat's values share a cache line: {@code data[STRIDE·i + …]} holds the
+ * image centre {@link #U}, {@link #V}; the conic (inverse 2D covariance) {@link #CA}, {@link #CB}, {@link #CC};
+ * {@link #OPACITY}; colour {@link #R}, {@link #G}, {@link #B}; and {@link #DEPTH} = c.z. {@code rect[4i .. 4i+3]} is
+ * the clamped, inclusive pixel rectangle {@code x0, x1, y0, y1} of its square. A splat that is culled or skipped has an
+ * empty rectangle ({@code x0 > x1}).
  */
 final class ProjectedSplats {
     /** Low-pass filter added to the 2D covariance's diagonal, px². */
@@ -22,180 +20,48 @@ final class ProjectedSplats {
     /** Upper bound of one splat's alpha. */
     static final float ALPHA_MAX = 0.99f;
 
+    /** Floats per splat in {@link #data}. */
+    static final int STRIDE = 12;
+    static final int U = 0;
+    static final int V = 1;
+    static final int CA = 2;
+    static final int CB = 3;
+    static final int CC = 4;
+    static final int OPACITY = 5;
+    static final int R = 6;
+    static final int G = 7;
+    static final int B = 8;
+    static final int DEPTH = 9;
+
     final int count;
-    final float[] u;
-    final float[] v;
-    final float[] conA;
-    final float[] conB;
-    final float[] conC;
-    final float[] opacity;
-    final float[] depth;
-    final float[] rgb;
-    final int[] x0;
-    final int[] x1;
-    final int[] y0;
-    final int[] y1;
+    final float[] data;
+    final int[] rect;
 
-    // projection context
-    private final GaussianCloud cloud;
-    private final int width;
-    private final int height;
-    private final double fx;
-    private final double fy;
-    private final double cx;
-    private final double cy;
-    private final double near;
-    private final double limX;
-    private final double limY;
-    /** cloud frame → RDF camera, including the world rotation and uniform scale. */
-    private final double[] m;
-    /** RDF camera position of the cloud origin. */
-    private final double[] c0;
-    /** Camera position in the cloud frame (for SH view directions). */
-    private final double[] camInCloud;
-
-    ProjectedSplats(GaussianCloud cloud, Transforms.WorldTransform world, PinholeCamera cam) {
-        this.cloud = cloud;
-        this.count = cloud.size();
-        int n = count;
-        u = new float[n];
-        v = new float[n];
-        conA = new float[n];
-        conB = new float[n];
-        conC = new float[n];
-        opacity = new float[n];
-        depth = new float[n];
-        rgb = new float[3 * n];
-        x0 = new int[n];
-        x1 = new int[n];
-        y0 = new int[n];
-        y1 = new int[n];
-        width = cam.width();
-        height = cam.height();
-        fx = cam.fx();
-        fy = cam.fy();
-        cx = cam.cx();
-        cy = cam.cy();
-        near = cam.near();
-        limX = JACOBIAN_CLAMP * cam.tanHalfFovX();
-        limY = JACOBIAN_CLAMP * cam.tanHalfFovY();
-        double[] v3 = cam.rdfRotation();
-        double[] rw = world.rotation();
-        double sw = world.scale();
-        double[] vr = Transforms.mul(v3, rw);
-        m = new double[9];
-        for (int k = 0; k < 9; k++) {
-            m[k] = vr[k] * sw;
-        }
-        double[] t = world.translation();
-        double[] cam0 = new double[3];
-        cam.toRdf(t[0], t[1], t[2], cam0);
-        c0 = cam0;
-        // camera in the cloud frame: Rwᵀ (camPos − t) / sw
-        double[] p = cam.position();
-        double dx = p[0] - t[0], dy = p[1] - t[1], dz = p[2] - t[2];
-        camInCloud = new double[] {(rw[0] * dx + rw[3] * dy + rw[6] * dz) / sw,
-            (rw[1] * dx + rw[4] * dy + rw[7] * dz) / sw, (rw[2] * dx + rw[5] * dy + rw[8] * dz) / sw};
+    /**
+     * Allocates room for {@code count} splats, all empty.
+     *
+     * @param count splats
+     */
+    ProjectedSplats(int count) {
+        this.count = count;
+        data = new float[STRIDE * count];
+        rect = new int[4 * count];
     }
 
     /**
-     * Projects splats {@code from .. to-1}; writes only their entries, so disjoint ranges may run in parallel.
+     * Copies entries {@code (int) keys[from..to)} (low 32 bits of each key) to positions {@code from..to-1} of
+     * {@code dst}, so that {@code dst} holds the splats in key order.
      *
-     * @param from first splat
-     * @param to one past the last splat
+     * @param keys sort keys whose low 32 bits are splat indices (not null, unaffected)
+     * @param from first key
+     * @param to one past the last key
+     * @param dst destination (not null, modified)
      */
-    void project(int from, int to) {
-        float[] pos = cloud.positions();
-        float[] scl = cloud.scales();
-        float[] rot = cloud.rotations();
-        float[] opa = cloud.opacities();
-        double[] basis = new double[16];
-        float[] col = new float[3];
-        double[] rs = new double[9];
-        double[] a = new double[9];
-        for (int i = from; i < to; i++) {
-            x0[i] = 0;
-            x1[i] = -1;
-            y0[i] = 0;
-            y1[i] = -1;
-            double px = pos[3 * i], py = pos[3 * i + 1], pz = pos[3 * i + 2];
-            // 1. centre in RDF camera space; cull behind the near plane (NaN fails the test too)
-            double tz = m[6] * px + m[7] * py + m[8] * pz + c0[2];
-            if (!(tz >= near) || tz == Double.POSITIVE_INFINITY) {
-                continue;
-            }
-            double tx = m[0] * px + m[1] * py + m[2] * pz + c0[0];
-            double ty = m[3] * px + m[4] * py + m[5] * pz + c0[1];
-            float o = opa[i];
-            // alpha ≤ min(0.99, o) everywhere: a splat that can never reach 1/255 is skipped (NaN too)
-            if (!(Math.min(ALPHA_MAX, o) >= ALPHA_MIN)) {
-                continue;
-            }
-            // 2. Σ = (s_w R S)(s_w R S)ᵀ; A = (world→RDF)·s_w·R_world·R_splat·S, so WΣWᵀ = A Aᵀ
-            double qw = rot[4 * i], qx = rot[4 * i + 1], qy = rot[4 * i + 2], qz = rot[4 * i + 3];
-            double qn = Math.sqrt(qw * qw + qx * qx + qy * qy + qz * qz);
-            if (!(qn > 0) || !Double.isFinite(qn)) {
-                continue;
-            }
-            Transforms.quaternionToMatrix(qw / qn, qx / qn, qy / qn, qz / qn, rs);
-            double s0 = scl[3 * i], s1 = scl[3 * i + 1], s2 = scl[3 * i + 2];
-            for (int r = 0; r < 3; r++) {
-                double m0 = m[r * 3], m1 = m[r * 3 + 1], m2 = m[r * 3 + 2];
-                a[r * 3] = (m0 * rs[0] + m1 * rs[3] + m2 * rs[6]) * s0;
-                a[r * 3 + 1] = (m0 * rs[1] + m1 * rs[4] + m2 * rs[7]) * s1;
-                a[r * 3 + 2] = (m0 * rs[2] + m1 * rs[5] + m2 * rs[8]) * s2;
-            }
-            // 3. EWA: J with clamped tangents; B = J·A, Σ' = B Bᵀ + 0.3 I
-            double invZ = 1.0 / tz;
-            double rx = Math.min(limX, Math.max(-limX, tx * invZ));
-            double ry = Math.min(limY, Math.max(-limY, ty * invZ));
-            double jx = fx * invZ, jy = fy * invZ;
-            double b00 = jx * (a[0] - rx * a[6]), b01 = jx * (a[1] - rx * a[7]), b02 = jx * (a[2] - rx * a[8]);
-            double b10 = jy * (a[3] - ry * a[6]), b11 = jy * (a[4] - ry * a[7]), b12 = jy * (a[5] - ry * a[8]);
-            double s00 = b00 * b00 + b01 * b01 + b02 * b02 + LOW_PASS;
-            double s01 = b00 * b10 + b01 * b11 + b02 * b12;
-            double s11 = b10 * b10 + b11 * b11 + b12 * b12 + LOW_PASS;
-            // 4. conic
-            double det = s00 * s11 - s01 * s01;
-            if (!(det > 0) || !Double.isFinite(det)) {
-                continue;
-            }
-            // 5. radius from the larger eigenvalue
-            double mid = 0.5 * (s00 + s11);
-            double lambda = mid + Math.sqrt(Math.max(0.1, mid * mid - det));
-            double radius = Math.ceil(3 * Math.sqrt(lambda));
-            double cu = fx * tx * invZ + cx, cv = fy * ty * invZ + cy;
-            if (!Double.isFinite(cu) || !Double.isFinite(cv) || !Double.isFinite(radius)) {
-                continue;
-            }
-            // pixels whose centre i + 0.5 lies in [u − r, u + r], clamped to the image
-            double lx = Math.max(0, Math.ceil(cu - radius - 0.5)), hx = Math.min(width - 1, Math.floor(cu + radius - 0.5));
-            double ly = Math.max(0, Math.ceil(cv - radius - 0.5)), hy = Math.min(height - 1, Math.floor(cv + radius - 0.5));
-            if (lx > hx || ly > hy) {
-                continue;
-            }
-            // 6. colour from SH with the view direction in the cloud frame
-            double dx = px - camInCloud[0], dy = py - camInCloud[1], dz = pz - camInCloud[2];
-            double dl = Math.sqrt(dx * dx + dy * dy + dz * dz);
-            SphericalHarmonics.colour(cloud, i, dx / dl, dy / dl, dz / dl, basis, col);
-            if (!Float.isFinite(col[0]) || !Float.isFinite(col[1]) || !Float.isFinite(col[2])) {
-                continue;
-            }
-            u[i] = (float) cu;
-            v[i] = (float) cv;
-            conA[i] = (float) (s11 / det);
-            conB[i] = (float) (-s01 / det);
-            conC[i] = (float) (s00 / det);
-            opacity[i] = o;
-            rgb[3 * i] = col[0];
-            rgb[3 * i + 1] = col[1];
-            rgb[3 * i + 2] = col[2];
-            // 7. depth key
-            depth[i] = (float) tz;
-            x0[i] = (int) lx;
-            x1[i] = (int) hx;
-            y0[i] = (int) ly;
-            y1[i] = (int) hy;
+    void gather(long[] keys, int from, int to, ProjectedSplats dst) {
+        for (int k = from; k < to; k++) {
+            int s = (int) keys[k];
+            System.arraycopy(data, STRIDE * s, dst.data, STRIDE * k, STRIDE);
+            System.arraycopy(rect, 4 * s, dst.rect, 4 * k, 4);
         }
     }
 
@@ -204,7 +70,15 @@ final class ProjectedSplats {
      * @return true if the splat is drawn at all
      */
     boolean visible(int i) {
-        return x0[i] <= x1[i];
+        return rect[4 * i] <= rect[4 * i + 1];
+    }
+
+    /**
+     * @param i splat
+     * @return its depth c.z (sort key)
+     */
+    float depth(int i) {
+        return data[STRIDE * i + DEPTH];
     }
 
     /**
@@ -220,11 +94,37 @@ final class ProjectedSplats {
      * @return the alpha in [1/255, 0.99], or 0
      */
     static float alpha(float dx, float dy, float a, float b, float c, float o) {
-        float power = -0.5f * (a * dx * dx + c * dy * dy) - b * dx * dy;
+        float power = power(dx, dy, a, b, c);
         if (power > 0f) {
             return 0f;
         }
         float al = Math.min(ALPHA_MAX, o * (float) Math.exp(power));
         return al < ALPHA_MIN ? 0f : al;
+    }
+
+    /**
+     * The Gaussian's exponent at a pixel offset: {@code −0.5 (a dx² + c dy²) − b dx dy}.
+     *
+     * @param dx x offset
+     * @param dy y offset
+     * @param a conic a
+     * @param b conic b
+     * @param c conic c
+     * @return the power (≤ 0 for a positive-definite conic)
+     */
+    static float power(float dx, float dy, float a, float b, float c) {
+        return -0.5f * (a * dx * dx + c * dy * dy) - b * dx * dy;
+    }
+
+    /**
+     * A bound for culling: every pixel where {@link #alpha} can be non-zero satisfies
+     * {@code a·dx² + 2b·dx·dy + c·dy² ≤ bound}. It is {@code 2 ln(255 o)} (from {@code o·exp(power) ≥ 1/255}) plus a
+     * margin far larger than float rounding, so culling with it never drops a pixel that {@link #alpha} keeps.
+     *
+     * @param o opacity (≥ 1/255)
+     * @return the bound
+     */
+    static double cullBound(float o) {
+        return 2 * Math.log(255.0 * o) * 1.001 + 0.02;
     }
 }

@@ -14,9 +14,11 @@ import java.util.logging.Logger;
  *
  * <p>Two paths give the same result (to float rounding; in practice bit for bit):
  * <ul>
- * <li>{@link #render}: splats are projected in parallel chunks, binned into square tiles (primitive arrays only),
- * each tile's list is sorted by (depth, splat index), and tiles are rasterised in parallel. The result does not
- * depend on the thread count or tile size.</li>
+ * <li>{@link #render}: splats are projected in parallel chunks, sorted once by (depth, splat index), copied in that
+ * order, binned into square tiles whose lists therefore stay front to back (primitive arrays only, no per-splat
+ * objects), and the tiles are rasterised in parallel. The result does not depend on the thread count or tile size.
+ * When the (tile, splat) pairs would exceed a memory bound (32M pairs, 128 MB) the depth order is drawn in
+ * consecutive batches with the per-pixel state carried over, which gives the same result.</li>
  * <li>{@link #renderReference}: one thread; every splat in global (depth, index) order is drawn into every pixel of
  * its square. Slow and plain, for tests.</li>
  * </ul>
@@ -34,10 +36,10 @@ import java.util.logging.Logger;
  */
 public final class SplatRasterizer {
     private static final Logger LOG = Logger.getLogger(SplatRasterizer.class.getName());
-    /** Splats per projection work item. */
-    private static final int PROJECT_CHUNK = 4096;
-    /** Most (tile, splat) pairs held at once; more are drawn in depth-ordered batches. 16M pairs = 128 MB. */
-    static final long DEFAULT_MAX_PAIRS = 1L << 24;
+    /** Splats per projection / gather work item. */
+    private static final int CHUNK = 4096;
+    /** Most (tile, splat) pairs held at once; more are drawn in depth-ordered batches. 32M pairs = 128 MB. */
+    static final long DEFAULT_MAX_PAIRS = 1L << 25;
     /** Upper bound for the per-(chunk, tile) counters, in ints. */
     private static final long MAX_COUNTERS = 1L << 22;
 
@@ -72,77 +74,79 @@ public final class SplatRasterizer {
         long start = System.nanoTime();
         int n = cloud.size();
         int w = cam.width(), h = cam.height();
-        if (n == 0) {
-            return RenderResult.empty(w, h);
-        }
         int threads = o.threads();
         int ts = o.tileSize();
         int tilesX = (w + ts - 1) / ts, tilesY = (h + ts - 1) / ts;
         int tiles = tilesX * tilesY;
 
-        // 1. project in parallel chunks, counting (tile, splat) pairs per chunk
-        ProjectedSplats ps = new ProjectedSplats(cloud, world, cam);
-        int chunks = (n + PROJECT_CHUNK - 1) / PROJECT_CHUNK;
-        long[] pairsPerChunk = new long[chunks];
-        Parallel.forEach(threads, chunks, c -> {
-            int from = c * PROJECT_CHUNK, to = Math.min(n, from + PROJECT_CHUNK);
-            ps.project(from, to);
-            long pairs = 0;
-            for (int i = from; i < to; i++) {
-                if (ps.visible(i)) {
-                    pairs += tileCount(ps, i, ts);
-                }
-            }
-            pairsPerChunk[c] = pairs;
-        });
+        // 1. project in parallel chunks
+        SplatProjector projector = new SplatProjector(cloud, world, cam);
+        ProjectedSplats projected = new ProjectedSplats(n);
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        Parallel.forEach(threads, chunks, c -> projector.project(c * CHUNK, Math.min(n, (c + 1) * CHUNK), projected));
+
+        // 2. global front-to-back order: sort (depth, index) keys of the drawn splats
         int visible = 0;
-        long totalPairs = 0;
         for (int i = 0; i < n; i++) {
-            if (ps.visible(i)) {
+            if (projected.visible(i)) {
                 visible++;
             }
-        }
-        for (long p : pairsPerChunk) {
-            totalPairs += p;
         }
         if (visible == 0) {
             return RenderResult.empty(w, h);
         }
-        int[] order = new int[visible];
+        long[] keys = new long[visible];
         for (int i = 0, k = 0; i < n; i++) {
-            if (ps.visible(i)) {
-                order[k++] = i;
+            if (projected.visible(i)) {
+                keys[k++] = key(projected, i);
             }
         }
+        Arrays.sort(keys);
+
+        // 3. a depth-ordered copy, so that every tile reads its splats front to back and in memory order
+        int m = visible;
+        ProjectedSplats sorted = new ProjectedSplats(m);
+        int sortedChunks = (m + CHUNK - 1) / CHUNK;
+        long[] pairsPerChunk = new long[sortedChunks];
+        Parallel.forEach(threads, sortedChunks, c -> {
+            int from = c * CHUNK, to = Math.min(m, from + CHUNK);
+            projected.gather(keys, from, to, sorted);
+            long pairs = 0;
+            for (int k = from; k < to; k++) {
+                pairs += tileCount(sorted, k, ts);
+            }
+            pairsPerChunk[c] = pairs;
+        });
+        long totalPairs = 0;
+        for (long p : pairsPerChunk) {
+            totalPairs += p;
+        }
+
+        // 4. bin into tiles and draw; when there are too many (tile, splat) pairs to hold at once, draw consecutive
+        // runs of the depth order, carrying the per-pixel state over (each pixel still sees the same sequence)
         long budget = Math.min(Integer.MAX_VALUE - 8, Math.max(maxPairs, tiles));
         PixelState state = new PixelState(w, h);
-        if (totalPairs <= budget) {
-            rasterBatch(ps, order, 0, visible, (int) totalPairs, state, o, tilesX, tilesY);
-        } else {
-            // too many pairs to hold at once: draw consecutive runs of the global depth order, carrying the
-            // per-pixel state from one batch to the next (each pixel still sees the splats in the same order)
-            sortByDepth(ps, order);
-            int from = 0;
-            while (from < visible) {
-                long pairs = 0;
-                int to = from;
-                while (to < visible) {
-                    long p = tileCount(ps, order[to], ts);
-                    if (pairs + p > budget) {
-                        break;
-                    }
-                    pairs += p;
+        int batches = 0;
+        for (int from = 0; from < m; batches++) {
+            int to = from;
+            long pairs = 0;
+            if (totalPairs <= budget) {
+                to = m;
+                pairs = totalPairs;
+            } else {
+                while (to < m && pairs + tileCount(sorted, to, ts) <= budget) {
+                    pairs += tileCount(sorted, to, ts);
                     to++;
                 }
-                rasterBatch(ps, order, from, to, (int) pairs, state, o, tilesX, tilesY);
-                from = to;
             }
-            LOG.log(Level.FINE, "drew {0} pairs in batches of at most {1}", new Object[] {totalPairs, budget});
+            rasterBatch(sorted, from, to, (int) pairs, state, o, tilesX, tilesY);
+            from = to;
         }
         RenderResult result = state.finish();
         if (LOG.isLoggable(Level.FINE)) {
-            LOG.fine(String.format("rendered %d of %d splats (%d tile pairs) at %dx%d in %.1f ms, %d threads", visible,
-                    n, totalPairs, w, h, (System.nanoTime() - start) / 1e6, threads));
+            LOG.fine(String.format("rendered %d of %d splats (%d tile pairs, %d batches) at %dx%d in %.1f ms, "
+                    + "%d threads", visible, n, totalPairs, batches, w, h, (System.nanoTime() - start) / 1e6,
+                    threads));
         }
         return result;
     }
@@ -163,8 +167,8 @@ public final class SplatRasterizer {
         check(cloud, cam);
         boolean earlyStop = opts != null && opts.earlyStop();
         Transforms.WorldTransform world = Transforms.WorldTransform.of(worldTransform);
-        ProjectedSplats ps = new ProjectedSplats(cloud, world, cam);
-        ps.project(0, cloud.size());
+        ProjectedSplats ps = new ProjectedSplats(cloud.size());
+        new SplatProjector(cloud, world, cam).project(0, cloud.size(), ps);
         Integer[] order = new Integer[cloud.size()];
         int k = 0;
         for (int i = 0; i < cloud.size(); i++) {
@@ -173,20 +177,24 @@ public final class SplatRasterizer {
             }
         }
         Integer[] drawn = Arrays.copyOf(order, k);
-        Arrays.sort(drawn, Comparator.<Integer>comparingDouble(i -> ps.depth[i]).thenComparingInt(i -> i));
+        Arrays.sort(drawn, Comparator.<Integer>comparingDouble(i -> ps.depth(i)).thenComparingInt(i -> i));
         PixelState state = new PixelState(cam.width(), cam.height());
         int w = cam.width();
+        float[] d = ps.data;
         for (int s : drawn) {
-            for (int y = ps.y0[s]; y <= ps.y1[s]; y++) {
-                for (int x = ps.x0[s]; x <= ps.x1[s]; x++) {
+            int o = ProjectedSplats.STRIDE * s;
+            for (int y = ps.rect[4 * s + 2]; y <= ps.rect[4 * s + 3]; y++) {
+                for (int x = ps.rect[4 * s]; x <= ps.rect[4 * s + 1]; x++) {
                     int p = y * w + x;
                     if (earlyStop && state.t[p] < PixelState.EARLY_STOP_T) {
                         continue;
                     }
-                    float al = ProjectedSplats.alpha((x + 0.5f) - ps.u[s], (y + 0.5f) - ps.v[s], ps.conA[s],
-                            ps.conB[s], ps.conC[s], ps.opacity[s]);
+                    float al = ProjectedSplats.alpha((x + 0.5f) - d[o + ProjectedSplats.U],
+                            (y + 0.5f) - d[o + ProjectedSplats.V], d[o + ProjectedSplats.CA],
+                            d[o + ProjectedSplats.CB], d[o + ProjectedSplats.CC], d[o + ProjectedSplats.OPACITY]);
                     if (al > 0f) {
-                        state.composite(p, al, ps.rgb[3 * s], ps.rgb[3 * s + 1], ps.rgb[3 * s + 2], ps.depth[s]);
+                        state.composite(p, al, d[o + ProjectedSplats.R], d[o + ProjectedSplats.G],
+                                d[o + ProjectedSplats.B], d[o + ProjectedSplats.DEPTH]);
                     }
                 }
             }
@@ -201,35 +209,26 @@ public final class SplatRasterizer {
     }
 
     private static int tileCount(ProjectedSplats ps, int i, int ts) {
-        return (ps.x1[i] / ts - ps.x0[i] / ts + 1) * (ps.y1[i] / ts - ps.y0[i] / ts + 1);
+        int[] rc = ps.rect;
+        return (rc[4 * i + 1] / ts - rc[4 * i] / ts + 1) * (rc[4 * i + 3] / ts - rc[4 * i + 2] / ts + 1);
     }
 
     /** Sort key: depth bits (positive floats order like ints) above the splat index. */
     private static long key(ProjectedSplats ps, int s) {
-        return ((long) Float.floatToRawIntBits(ps.depth[s]) << 32) | s;
-    }
-
-    private static void sortByDepth(ProjectedSplats ps, int[] order) {
-        long[] keys = new long[order.length];
-        for (int k = 0; k < order.length; k++) {
-            keys[k] = key(ps, order[k]);
-        }
-        Arrays.sort(keys);
-        for (int k = 0; k < order.length; k++) {
-            order[k] = (int) keys[k];
-        }
+        return ((long) Float.floatToRawIntBits(ps.depth(s)) << 32) | s;
     }
 
     /**
-     * Bins {@code order[from..to)} into tiles, sorts each tile's list by key and rasterises the tiles in parallel
-     * into {@code state}.
+     * Bins the depth-ordered splats {@code from..to-1} into tiles (each tile's list comes out in depth order) and
+     * rasterises the tiles in parallel into {@code state}.
      */
-    private static void rasterBatch(ProjectedSplats ps, int[] order, int from, int to, int pairs, PixelState state,
+    private static void rasterBatch(ProjectedSplats sp, int from, int to, int pairs, PixelState state,
             RenderOptions o, int tilesX, int tilesY) {
         int ts = o.tileSize();
         int tiles = tilesX * tilesY;
         int len = to - from;
         int threads = o.threads();
+        int[] rect = sp.rect;
         // counting chunks: a few per thread, bounded so that the counters stay small
         int chunks = threads == 1 ? 1 : (int) Math.max(1, Math.min(Math.min(4L * threads, (len + 2047) / 2048),
                 MAX_COUNTERS / tiles));
@@ -239,8 +238,8 @@ public final class SplatRasterizer {
             int a = from + c * chunkLen, b = Math.min(to, a + chunkLen);
             int base = c * tiles;
             for (int k = a; k < b; k++) {
-                int s = order[k];
-                int tx0 = ps.x0[s] / ts, tx1 = ps.x1[s] / ts, ty0 = ps.y0[s] / ts, ty1 = ps.y1[s] / ts;
+                int tx0 = rect[4 * k] / ts, tx1 = rect[4 * k + 1] / ts;
+                int ty0 = rect[4 * k + 2] / ts, ty1 = rect[4 * k + 3] / ts;
                 for (int ty = ty0; ty <= ty1; ty++) {
                     for (int tx = tx0; tx <= tx1; tx++) {
                         counts[base + ty * tilesX + tx]++;
@@ -248,7 +247,8 @@ public final class SplatRasterizer {
                 }
             }
         });
-        // prefix sums: tile t's list is keys[tileStart[t] .. tileStart[t+1]); chunk c writes its part in order
+        // prefix sums: tile t's list is lists[tileStart[t] .. tileStart[t+1]); chunk c writes its part after the
+        // parts of chunks before it, so every list stays in depth order
         int[] tileStart = new int[tiles + 1];
         int run = 0;
         for (int t = 0; t < tiles; t++) {
@@ -263,17 +263,16 @@ public final class SplatRasterizer {
         if (run != pairs) {
             throw new IllegalStateException("tile pair count mismatch: " + run + " != " + pairs);
         }
-        long[] keys = new long[pairs];
+        int[] lists = new int[pairs];
         Parallel.forEach(threads, chunks, c -> {
             int a = from + c * chunkLen, b = Math.min(to, a + chunkLen);
             int base = c * tiles;
             for (int k = a; k < b; k++) {
-                int s = order[k];
-                long key = key(ps, s);
-                int tx0 = ps.x0[s] / ts, tx1 = ps.x1[s] / ts, ty0 = ps.y0[s] / ts, ty1 = ps.y1[s] / ts;
+                int tx0 = rect[4 * k] / ts, tx1 = rect[4 * k + 1] / ts;
+                int ty0 = rect[4 * k + 2] / ts, ty1 = rect[4 * k + 3] / ts;
                 for (int ty = ty0; ty <= ty1; ty++) {
                     for (int tx = tx0; tx <= tx1; tx++) {
-                        keys[counts[base + ty * tilesX + tx]++] = key;
+                        lists[counts[base + ty * tilesX + tx]++] = k;
                     }
                 }
             }
@@ -284,54 +283,72 @@ public final class SplatRasterizer {
             if (a == b) {
                 return;
             }
-            Arrays.sort(keys, a, b);
             int tx = t % tilesX, ty = t / tilesX;
-            rasterTile(ps, keys, a, b, state, tx * ts, Math.min(state.width, (tx + 1) * ts) - 1, ty * ts,
+            rasterTile(sp, lists, a, b, state, tx * ts, Math.min(state.width, (tx + 1) * ts) - 1, ty * ts,
                     Math.min(state.height, (ty + 1) * ts) - 1, earlyStop);
         });
     }
 
-    /** Draws the sorted splats {@code keys[a..b)} into the pixels {@code [px0, px1] × [py0, py1]}. */
-    private static void rasterTile(ProjectedSplats ps, long[] keys, int a, int b, PixelState st, int px0, int px1,
+    /**
+     * Draws the splats {@code lists[a..b)} (positions in {@code ps}, front to back) into the pixels
+     * {@code [px0, px1] × [py0, py1]}, working on a tile-sized copy of their state.
+     */
+    private static void rasterTile(ProjectedSplats ps, int[] lists, int a, int b, PixelState st, int px0, int px1,
             int py0, int py1, boolean earlyStop) {
-        int w = st.width;
-        float[] t = st.t;
+        int tw = px1 - px0 + 1, th = py1 - py0 + 1;
+        PixelState loc = new PixelState(tw, th);
+        loc.copyFrom(st, px0, py0);
+        float[] t = loc.t;
+        float[] d = ps.data;
+        int[] rect = ps.rect;
+        // pixels still open: T > 0 (compositing at T = 0 changes nothing), and T ≥ 1e-4 with early stop
+        float stopBelow = earlyStop ? PixelState.EARLY_STOP_T : Float.MIN_VALUE;
         int live = 0;
-        if (earlyStop) {
-            for (int y = py0; y <= py1; y++) {
-                for (int x = px0; x <= px1; x++) {
-                    if (!(t[y * w + x] < PixelState.EARLY_STOP_T)) {
-                        live++;
-                    }
-                }
-            }
-            if (live == 0) {
-                return;
+        for (int p = 0; p < tw * th; p++) {
+            if (!(t[p] < stopBelow)) {
+                live++;
             }
         }
-        for (int e = a; e < b; e++) {
-            int s = (int) keys[e];
-            int x0 = Math.max(px0, ps.x0[s]), x1 = Math.min(px1, ps.x1[s]);
-            int y0 = Math.max(py0, ps.y0[s]), y1 = Math.min(py1, ps.y1[s]);
-            float u = ps.u[s], v = ps.v[s], ca = ps.conA[s], cb = ps.conB[s], cc = ps.conC[s], op = ps.opacity[s];
-            float r = ps.rgb[3 * s], g = ps.rgb[3 * s + 1], bl = ps.rgb[3 * s + 2], z = ps.depth[s];
-            for (int y = y0; y <= y1; y++) {
-                float dy = (y + 0.5f) - v;
-                int row = y * w;
-                for (int x = x0; x <= x1; x++) {
-                    int p = row + x;
-                    if (earlyStop && t[p] < PixelState.EARLY_STOP_T) {
-                        continue;
-                    }
-                    float al = ProjectedSplats.alpha((x + 0.5f) - u, dy, ca, cb, cc, op);
-                    if (al > 0f) {
-                        float tn = st.composite(p, al, r, g, bl, z);
-                        if (earlyStop && tn < PixelState.EARLY_STOP_T && --live == 0) {
-                            return;
+        for (int e = a; e < b && live > 0; e++) {
+            int s = lists[e];
+            int x0 = Math.max(px0, rect[4 * s]) - px0, x1 = Math.min(px1, rect[4 * s + 1]) - px0;
+            int y0 = Math.max(py0, rect[4 * s + 2]) - py0, y1 = Math.min(py1, rect[4 * s + 3]) - py0;
+            int o = ProjectedSplats.STRIDE * s;
+            // pixel centres relative to the splat centre: (px0 + lx + 0.5) − u
+            float u = d[o + ProjectedSplats.U], v = d[o + ProjectedSplats.V];
+            float ca = d[o + ProjectedSplats.CA], cb = d[o + ProjectedSplats.CB], cc = d[o + ProjectedSplats.CC];
+            float op = d[o + ProjectedSplats.OPACITY];
+            float r = d[o + ProjectedSplats.R], g = d[o + ProjectedSplats.G], bl = d[o + ProjectedSplats.B];
+            float z = d[o + ProjectedSplats.DEPTH];
+            // pixels with power below this cannot reach alpha 1/255 (the exact test in alpha() decides the rest)
+            float cut = (float) (-0.5 * ProjectedSplats.cullBound(op));
+            if (x0 > x1 || y0 > y1) {
+                continue;
+            }
+            // one flat loop over the clipped rectangle: the rows are short, and a loop nest per splat costs more
+            // than the pixels in it with the JIT's loop strip mining
+            int nx = x1 - x0 + 1, cnt = nx * (y1 - y0 + 1);
+            int lx = x0, ly = y0, row = y0 * tw;
+            float dy = ((py0 + ly) + 0.5f) - v;
+            for (int k = 0; k < cnt; k++) {
+                int p = row + lx;
+                if (!(t[p] < stopBelow)) {
+                    float dx = ((px0 + lx) + 0.5f) - u;
+                    if (ProjectedSplats.power(dx, dy, ca, cb, cc) >= cut) {
+                        float al = ProjectedSplats.alpha(dx, dy, ca, cb, cc, op);
+                        if (al > 0f && loc.composite(p, al, r, g, bl, z) < stopBelow) {
+                            live--;
                         }
                     }
                 }
+                if (++lx > x1) {
+                    lx = x0;
+                    ly++;
+                    row += tw;
+                    dy = ((py0 + ly) + 0.5f) - v;
+                }
             }
         }
+        loc.copyTo(st, px0, py0);
     }
 }

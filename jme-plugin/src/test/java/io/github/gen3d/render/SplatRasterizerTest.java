@@ -84,6 +84,202 @@ class SplatRasterizerTest {
         }
     }
 
+    /**
+     * The alpha image of one splat from its image centre and 2D covariance (low-pass included), per
+     * docs/rendering.md: square of radius ceil(3·sqrt(λmax)), α = min(0.99, o·exp(−½ dᵀΣ⁻¹d)), cut below 1/255.
+     * Pixels within 1e-5 of the cut get NaN (rounding decides them).
+     */
+    private static double[] expectedAlpha(int w, int h, double u, double v, double s00, double s01, double s11,
+            double o) {
+        double det = s00 * s11 - s01 * s01;
+        double mid = 0.5 * (s00 + s11);
+        double radius = Math.ceil(3 * Math.sqrt(mid + Math.sqrt(Math.max(0.1, mid * mid - det))));
+        double[] out = new double[w * h];
+        for (int j = 0; j < h; j++) {
+            for (int i = 0; i < w; i++) {
+                double dx = i + 0.5 - u, dy = j + 0.5 - v;
+                double q = (s11 * dx * dx - 2 * s01 * dx * dy + s00 * dy * dy) / det;
+                double a = o * Math.exp(-0.5 * q);
+                if (Math.abs(a - 1 / 255.0) < 1e-5) {
+                    out[j * w + i] = Double.NaN;
+                } else {
+                    boolean inSquare = Math.abs(dx) <= radius && Math.abs(dy) <= radius;
+                    out[j * w + i] = a < 1 / 255.0 || !inSquare ? 0 : Math.min(0.99, a);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int assertAlphaImage(double[] expected, float[] actual, double tol) {
+        int lit = 0;
+        for (int p = 0; p < expected.length; p++) {
+            if (!Double.isNaN(expected[p])) {
+                assertEquals(expected[p], actual[p], tol, "alpha at pixel " + p);
+                if (expected[p] > 0) {
+                    lit++;
+                }
+            }
+        }
+        return lit;
+    }
+
+    @Test
+    void offAxisFootprintUsesTheJacobianAndItsClamp() {
+        int w = 80, h = 60;
+        double fov = 40, dist = 2, s = 0.08, o = 0.8;
+        PinholeCamera cam = PinholeCamera.lookAt(new Vector3f(0, 0, (float) dist), Vector3f.ZERO, Vector3f.UNIT_Y,
+                (float) fov, w, h);
+        double f = focal(h, fov);
+        double limX = 1.3 * w / (2 * f), limY = 1.3 * h / (2 * f);
+        // (x, y) world offsets at depth `dist`: well inside, and far to the right so that tx is clamped
+        double[][] cases = {{0.35, 0.25, 0.08}, {-0.3, -0.2, 0.08}, {1.5, 0.1, 0.6}};
+        for (double[] cs : cases) {
+            double x = cs[0], y = cs[1], sc = cs[2];
+            double tx = x / dist, ty = -y / dist; // RDF: c = (x, −y, dist)
+            boolean clamped = Math.abs(tx) > limX;
+            double ctx = Math.max(-limX, Math.min(limX, tx)), cty = Math.max(-limY, Math.min(limY, ty));
+            double k = sc * sc * (f / dist) * (f / dist);
+            // W Σ Wᵀ = s² I for an isotropic splat, so Σ' = s² J Jᵀ + 0.3 I
+            double s00 = k * (1 + ctx * ctx) + 0.3, s01 = k * ctx * cty, s11 = k * (1 + cty * cty) + 0.3;
+            double u = f * tx + w / 2.0, v = f * ty + h / 2.0;
+            double[] expected = expectedAlpha(w, h, u, v, s00, s01, s11, o);
+            for (RenderResult r : both(single((float) x, (float) y, 0, (float) sc, (float) o), null, cam)) {
+                int lit = assertAlphaImage(expected, r.alpha(), 2e-5);
+                assertTrue(lit > 30, "lit " + lit);
+            }
+            if (clamped) {
+                // without the clamp the footprint would be visibly different
+                double us00 = k * (1 + tx * tx) + 0.3, us01 = k * tx * cty;
+                double[] unclamped = expectedAlpha(w, h, u, v, us00, us01, s11, o);
+                double maxDiff = 0;
+                for (int p = 0; p < w * h; p++) {
+                    if (!Double.isNaN(unclamped[p]) && !Double.isNaN(expected[p])) {
+                        maxDiff = Math.max(maxDiff, Math.abs(unclamped[p] - expected[p]));
+                    }
+                }
+                assertTrue(maxDiff > 0.01, "test set-up: clamp makes no difference " + maxDiff);
+            }
+        }
+    }
+
+    @Test
+    void rotatedAnisotropicSplatsMatchClosedFormFromAnObliqueCamera() {
+        int w = 96, h = 72;
+        double fov = 50;
+        Vector3f eye = new Vector3f(1.2f, 0.8f, 2.5f), target = new Vector3f(0.1f, -0.1f, 0);
+        PinholeCamera cam = PinholeCamera.lookAt(eye, target, Vector3f.UNIT_Y, (float) fov, w, h);
+        double f = focal(h, fov);
+        // world → RDF rotation from the lookAt inputs: rows right, down, forward
+        double[] fw = normalize(target.x - eye.x, target.y - eye.y, target.z - eye.z);
+        double[] right = normalize(fw[1] * 0 - fw[2] * 1, fw[2] * 0 - fw[0] * 0, fw[0] * 1 - fw[1] * 0);
+        double[] down = cross(fw, right);
+        double[][] wm = {right, down, fw};
+        double limX = 1.3 * w / (2 * f), limY = 1.3 * h / (2 * f);
+        java.util.Random rnd = new java.util.Random(5);
+        for (int n = 0; n < 12; n++) {
+            float[] pos = {(float) (rnd.nextDouble() - 0.5), (float) (rnd.nextDouble() - 0.5),
+                (float) (rnd.nextDouble() - 0.5)};
+            if (n == 11) {
+                pos = new float[] {-1.6f, 0.2f, 0.4f}; // outside the clamp limit, reaching into the picture
+            }
+            double[] sc = {0.02 + 0.1 * rnd.nextDouble(), 0.02 + 0.1 * rnd.nextDouble(), 0.01 + 0.05 * rnd.nextDouble()};
+            if (n == 11) {
+                sc = new double[] {0.5, 0.4, 0.3};
+            }
+            double[] q = normalize4(rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian());
+            double o = 0.3 + 0.7 * rnd.nextDouble();
+            GaussianCloud c = new GaussianCloud(1, 0);
+            c.set(0, pos, new float[] {(float) sc[0], (float) sc[1], (float) sc[2]},
+                    new float[] {(float) q[0], (float) q[1], (float) q[2], (float) q[3]}, (float) o);
+            // Σ = R S² Rᵀ, then camera space W Σ Wᵀ
+            double[][] r = rotation(q);
+            double[][] sigma = new double[3][3];
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    for (int k = 0; k < 3; k++) {
+                        sigma[i][j] += r[i][k] * sc[k] * sc[k] * r[j][k];
+                    }
+                }
+            }
+            double[][] cs = mul(mul(wm, sigma), transpose(wm));
+            double[] d = {pos[0] - eye.x, pos[1] - eye.y, pos[2] - eye.z};
+            double cx = dot(right, d), cy = dot(down, d), cz = dot(fw, d);
+            double tx = Math.max(-limX, Math.min(limX, cx / cz)), ty = Math.max(-limY, Math.min(limY, cy / cz));
+            double[][] j = {{f / cz, 0, -f * tx / cz}, {0, f / cz, -f * ty / cz}};
+            double[][] s2 = mul(mul(j, cs), transpose(j));
+            double u = f * cx / cz + w / 2.0, v = f * cy / cz + h / 2.0;
+            double[] expected = expectedAlpha(w, h, u, v, s2[0][0] + 0.3, s2[0][1], s2[1][1] + 0.3, o);
+            for (RenderResult res : both(c, null, cam)) {
+                int lit = assertAlphaImage(expected, res.alpha(), 2e-5);
+                assertTrue(n == 11 ? lit > 100 : lit > 5, "splat " + n + " lit " + lit);
+            }
+        }
+    }
+
+    private static double[] normalize(double x, double y, double z) {
+        double l = Math.sqrt(x * x + y * y + z * z);
+        return new double[] {x / l, y / l, z / l};
+    }
+
+    private static double[] normalize4(double w, double x, double y, double z) {
+        double l = Math.sqrt(w * w + x * x + y * y + z * z);
+        return new double[] {w / l, x / l, y / l, z / l};
+    }
+
+    private static double[] cross(double[] a, double[] b) {
+        return new double[] {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+    }
+
+    private static double dot(double[] a, double[] b) {
+        return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    }
+
+    /** Rotation matrix of a unit quaternion (w, x, y, z), written out here independently of the code under test. */
+    private static double[][] rotation(double[] q) {
+        double w = q[0], x = q[1], y = q[2], z = q[3];
+        return new double[][] {{1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)},
+            {2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)},
+            {2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)}};
+    }
+
+    private static double[][] mul(double[][] a, double[][] b) {
+        double[][] m = new double[a.length][b[0].length];
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < b[0].length; j++) {
+                for (int k = 0; k < b.length; k++) {
+                    m[i][j] += a[i][k] * b[k][j];
+                }
+            }
+        }
+        return m;
+    }
+
+    private static double[][] transpose(double[][] a) {
+        double[][] m = new double[a[0].length][a.length];
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[0].length; j++) {
+                m[j][i] = a[i][j];
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void medianDepthIsSetWhenTransmittanceReachesHalf() {
+        int size = 33;
+        PinholeCamera cam = PinholeCamera.lookAt(new Vector3f(0, 0, 3), Vector3f.ZERO, Vector3f.UNIT_Y, 30, size, size);
+        int p = 16 * size + 16;
+        // at the centre pixel alpha = o exactly, so T = 1 − o
+        for (RenderResult r : both(single(0, 0, 0, 0.05f, 0.5f), null, cam)) {
+            assertEquals(3f, r.medianDepth()[p], 1e-6f, "T = 0.5 counts as reached");
+        }
+        for (RenderResult r : both(single(0, 0, 0, 0.05f, 0.49f), null, cam)) {
+            assertEquals(0f, r.medianDepth()[p], "T = 0.51 is not");
+            assertEquals(3f, r.expectedDepth()[p], 1e-6f);
+        }
+    }
+
     @Test
     void opaqueCentreIsClampedTo099AndSquareBoundsTheSplat() {
         int size = 65;
