@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.jme3.math.Quaternion;
 import com.jme3.math.Vector3f;
 import com.jme3.scene.Node;
 import io.github.gen3d.testing.HeadlessApp;
+import java.lang.management.ManagementFactory;
 import java.nio.IntBuffer;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -69,6 +71,53 @@ class GpuSplatLifecycleTest {
                 assertTrue(data == g.sorter().front(), "the vertex buffer holds the sorter's front buffer");
             }
             assertEquals(4L, (long) gl.call(app -> g.sorter().sortsDone()));
+        }
+    }
+
+    /**
+     * The render-thread side of a frame (view direction to the sorter, swap, {@code updateData}) allocates
+     * nothing, also while orders keep arriving: measured on the render thread around direct calls.
+     */
+    @Test
+    void renderThreadSwapPathAllocatesNothing() {
+        try (HeadlessApp gl = HeadlessApp.start(W, H)) {
+            SplatNode[] node = new SplatNode[1];
+            gl.run(app -> {
+                lookFrom(app.getCamera(), new Vector3f(0, 0, 4), Vector3f.ZERO);
+                node[0] = new SplatNode(randomCloud(5000, 0, 3L, 1f), "alloc", app.getAssetManager());
+                app.getRootNode().attachChild(node[0]);
+            });
+            gl.renderFrames(3);
+            long[] result = gl.call(app -> {
+                SplatGeometry g = node[0].splatGeometry();
+                Quaternion[] turns = new Quaternion[16];
+                for (int k = 0; k < turns.length; k++) {
+                    turns[k] = new Quaternion().fromAngles(0.1f * k, 0.37f * k, 0);
+                }
+                com.sun.management.ThreadMXBean mx =
+                        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+                long[] out = new long[4];
+                for (int run = 0; run < 2; run++) { // run 0 warms up
+                    long uploads = g.uploads();
+                    long before = mx.getCurrentThreadAllocatedBytes();
+                    long end = System.nanoTime() + 1_000_000_000L;
+                    int calls = 0;
+                    while (System.nanoTime() < end) {
+                        app.getCamera().setRotation(turns[calls % turns.length]);
+                        g.prepareRender(app.getRenderManager(), app.getViewPort());
+                        calls++;
+                    }
+                    out[0] = mx.getCurrentThreadAllocatedBytes() - before;
+                    out[1] = g.uploads() - uploads;
+                    out[2] = calls;
+                }
+                return out;
+            });
+            assertTrue(result[1] >= 10, "only " + result[1] + " orders swapped in during the measurement");
+            // one object per call or per swap would be >= 16 bytes times millions of calls / thousands of swaps; a
+            // fixed kilobyte or so comes from the JIT and the measurement itself
+            assertTrue(result[0] < 4096, result[0] + " bytes allocated over " + result[2] + " calls and " + result[1]
+                    + " swaps");
         }
     }
 
