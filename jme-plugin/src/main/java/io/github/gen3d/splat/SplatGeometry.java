@@ -20,6 +20,8 @@ import com.jme3.texture.Texture2D;
 import com.jme3.util.BufferUtils;
 import com.jme3.util.clone.Cloner;
 import java.nio.IntBuffer;
+import java.util.Locale;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -108,8 +110,15 @@ final class SplatGeometry extends Geometry {
         if (getMaterial() != null) {
             return;
         }
+        long t0 = System.nanoTime();
         Texture2D geometry = SplatData.geometryTexture(cloud);
         Texture2D sh = SplatData.shTexture(cloud);
+        if (LOGGER.isLoggable(Level.FINE)) {
+            LOGGER.fine(String.format(Locale.ROOT,
+                    "%s: packed %d splats (SH degree %d) into %dx%d + %dx%d texels in %.1f ms", getName(), cloud.size(), cloud.shDegree(), geometry.getImage().getWidth(),
+                    geometry.getImage().getHeight(), sh.getImage().getWidth(), sh.getImage().getHeight(),
+                    (System.nanoTime() - t0) / 1e6));
+        }
         Material mat = new Material(assetManager, MATDEF);
         mat.setTexture("SplatGeometry", geometry);
         mat.setTexture("SplatSh", sh);

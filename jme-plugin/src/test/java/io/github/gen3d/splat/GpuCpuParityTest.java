@@ -62,7 +62,8 @@ class GpuCpuParityTest {
             }
         }
         for (int v = 0; v < views.length; v++) {
-            BufferedImage cpuImg = cpu.render(cloud, world, views[v], RenderOptions.defaults()).toImage(ColorRGBA.Black);
+            BufferedImage cpuImg =
+                    cpu.render(cloud, world, views[v], RenderOptions.defaults()).toImage(ColorRGBA.Black);
             double p = psnr(gpuImgs[v], cpuImg);
             LOGGER.info(String.format(Locale.ROOT, "view %d: GPU vs CPU PSNR %.2f dB", v, p));
             HeadlessApp.savePng(sideBySide(2, gpuImgs[v], cpuImg), "parity-gpu-cpu-view" + v);
