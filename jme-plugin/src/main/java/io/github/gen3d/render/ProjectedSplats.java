@@ -66,6 +66,38 @@ final class ProjectedSplats {
     }
 
     /**
+     * Shrinks splat {@code k}'s rectangle to the bounding box of the ellipse outside which its alpha is below 1/255
+     * ({@link #cullBound}, plus a pixel). Pixels removed this way are skipped by {@link #alpha} anyway, so this only
+     * saves work; the rectangle may become empty.
+     *
+     * @param k splat
+     */
+    void tightenToCut(int k) {
+        int o = STRIDE * k;
+        double a = data[o + CA], b = data[o + CB], c = data[o + CC];
+        double det = a * c - b * b;
+        if (!(det > 0) || !(rect[4 * k] <= rect[4 * k + 1])) {
+            return;
+        }
+        double bound = cullBound(data[o + OPACITY]);
+        // the ellipse a·dx² + 2b·dx·dy + c·dy² ≤ bound spans |dx| ≤ sqrt(bound·c/det), |dy| ≤ sqrt(bound·a/det)
+        double hx = Math.sqrt(bound * c / det) + 1, hy = Math.sqrt(bound * a / det) + 1;
+        double u = data[o + U], v = data[o + V];
+        double lx = Math.ceil(u - hx - 0.5), hxp = Math.floor(u + hx - 0.5);
+        double ly = Math.ceil(v - hy - 0.5), hyp = Math.floor(v + hy - 0.5);
+        rect[4 * k] = (int) Math.max(rect[4 * k], lx);
+        rect[4 * k + 1] = (int) Math.min(rect[4 * k + 1], hxp);
+        rect[4 * k + 2] = (int) Math.max(rect[4 * k + 2], ly);
+        rect[4 * k + 3] = (int) Math.min(rect[4 * k + 3], hyp);
+        if (rect[4 * k] > rect[4 * k + 1] || rect[4 * k + 2] > rect[4 * k + 3]) {
+            rect[4 * k] = 0;
+            rect[4 * k + 1] = -1;
+            rect[4 * k + 2] = 0;
+            rect[4 * k + 3] = -1;
+        }
+    }
+
+    /**
      * @param i splat
      * @return true if the splat is drawn at all
      */

@@ -22,6 +22,9 @@ public record RenderOptions(boolean earlyStop, int threads, int tileSize) {
     /**
      * Checks the values.
      *
+     * @param earlyStop stop compositing a pixel at T &lt; 1e-4
+     * @param threads worker threads, 1..1024
+     * @param tileSize tile edge in pixels, 1..256
      * @throws IllegalArgumentException if {@code threads} or {@code tileSize} is out of range
      */
     public RenderOptions {

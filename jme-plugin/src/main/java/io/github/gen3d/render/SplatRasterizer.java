@@ -113,6 +113,7 @@ public final class SplatRasterizer {
             projected.gather(keys, from, to, sorted);
             long pairs = 0;
             for (int k = from; k < to; k++) {
+                sorted.tightenToCut(k);
                 pairs += tileCount(sorted, k, ts);
             }
             pairsPerChunk[c] = pairs;
@@ -210,6 +211,9 @@ public final class SplatRasterizer {
 
     private static int tileCount(ProjectedSplats ps, int i, int ts) {
         int[] rc = ps.rect;
+        if (rc[4 * i] > rc[4 * i + 1]) {
+            return 0;
+        }
         return (rc[4 * i + 1] / ts - rc[4 * i] / ts + 1) * (rc[4 * i + 3] / ts - rc[4 * i + 2] / ts + 1);
     }
 
@@ -238,6 +242,9 @@ public final class SplatRasterizer {
             int a = from + c * chunkLen, b = Math.min(to, a + chunkLen);
             int base = c * tiles;
             for (int k = a; k < b; k++) {
+                if (rect[4 * k] > rect[4 * k + 1]) {
+                    continue;
+                }
                 int tx0 = rect[4 * k] / ts, tx1 = rect[4 * k + 1] / ts;
                 int ty0 = rect[4 * k + 2] / ts, ty1 = rect[4 * k + 3] / ts;
                 for (int ty = ty0; ty <= ty1; ty++) {
@@ -268,6 +275,9 @@ public final class SplatRasterizer {
             int a = from + c * chunkLen, b = Math.min(to, a + chunkLen);
             int base = c * tiles;
             for (int k = a; k < b; k++) {
+                if (rect[4 * k] > rect[4 * k + 1]) {
+                    continue;
+                }
                 int tx0 = rect[4 * k] / ts, tx1 = rect[4 * k + 1] / ts;
                 int ty0 = rect[4 * k + 2] / ts, ty1 = rect[4 * k + 3] / ts;
                 for (int ty = ty0; ty <= ty1; ty++) {
