@@ -22,8 +22,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * direction, then the radix sort). Depths are the view-axis depths of random centres, as the sorter computes them.
  *
  * <p>Run: {@code mvn -B -o -pl jme-plugin -Pbench test-compile exec:exec -Dbench.args=SortBench} (warm-up and
- * measurement are set here: the bench profile passes {@code bench.args} to JMH as a single argument, so options
- * after the pattern are not parsed).
+ * measurement are set here; JMH options after the pattern override them).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
