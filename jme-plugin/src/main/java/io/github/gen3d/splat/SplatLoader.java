@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * jME asset loader for Gaussian-splat files ({@code .ply}, {@code .splat}, {@code .spz}); the result is a
- * {@link com.jme3.scene.Spatial} that renders the splats, named after the asset path.
+ * {@link SplatNode} that renders the splats, named after the asset path.
  *
  * <pre>{@code
  * SplatLoader.register(assetManager);
@@ -42,7 +42,7 @@ public final class SplatLoader implements AssetLoader {
      * Loads one splat file.
      *
      * @param info the asset (not null); its key's name names the file in messages
-     * @return a new spatial holding the splats
+     * @return a new {@link SplatNode}
      * @throws IOException if the file is malformed or cannot be read
      */
     @Override
@@ -62,6 +62,7 @@ public final class SplatLoader implements AssetLoader {
             }
             cloud = SplatIO.read(in, name, source, target);
         }
-        return SplatSpatials.create(cloud, name);
+        // the material needs only the asset manager, so the node is complete before it reaches the render thread
+        return new SplatNode(cloud, name, info.getManager());
     }
 }
