@@ -151,7 +151,9 @@ class SplatSorterTest {
         }
         assertTrue(s.shutdownAndWait(5000));
         assertTrue(swaps[0] >= 200 && swaps[1] >= 1000, "swaps " + swaps[0] + ", " + swaps[1]);
-        assertTrue(allocated[1] - allocated[0] < 64 && allocated[1] < 2048,
+        // any object allocated per swap costs at least 16 bytes, so a per-swap allocation shows as >= 16 bytes per
+        // swap; one-off allocations (JIT, safepoints under load) stay far below 4 bytes per swap over 1000 swaps
+        assertTrue(allocated[1] < 4L * swaps[1] && allocated[0] < 4L * swaps[0] + 2048,
                 "update/poll allocated " + allocated[0] + " bytes over " + swaps[0] + " swaps and " + allocated[1]
                 + " over " + swaps[1]);
     }

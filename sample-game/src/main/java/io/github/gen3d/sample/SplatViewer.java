@@ -4,7 +4,6 @@ import com.jme3.app.SimpleApplication;
 import com.jme3.app.state.ScreenshotAppState;
 import com.jme3.asset.plugins.FileLocator;
 import com.jme3.bounding.BoundingBox;
-import com.jme3.bounding.BoundingVolume;
 import com.jme3.input.ChaseCamera;
 import com.jme3.input.KeyInput;
 import com.jme3.input.controls.ActionListener;
@@ -23,6 +22,7 @@ import com.jme3.system.AppSettings;
 import io.github.gen3d.splat.SplatFrame;
 import io.github.gen3d.splat.SplatKey;
 import io.github.gen3d.splat.SplatLoader;
+import io.github.gen3d.splat.SplatNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,7 +119,7 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
                 return 1;
             }
             if (failure != null) {
-                System.err.println("splat-viewer: " + failure.getMessage());
+                System.err.println("splat-viewer: " + describe(failure));
                 return 1;
             }
             if (grabber.error() != null) {
@@ -128,7 +128,57 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
             }
             System.out.println("wrote " + screenshot.toAbsolutePath());
         }
-        return failure == null ? 0 : 1;
+        if (failure != null) {
+            System.err.println("splat-viewer: " + describe(failure));
+            return 1;
+        }
+        return 0;
+    }
+
+    /** The most specific message in a cause chain: the reader's IOException names the file and the problem. */
+    static String describe(Throwable t) {
+        String msg = String.valueOf(t.getMessage());
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.io.IOException && c.getMessage() != null) {
+                msg = c.getMessage();
+            }
+        }
+        return msg;
+    }
+
+    /**
+     * Bounds of the central 96% of splat centres per axis, in world space (robust to stray splats).
+     *
+     * @param root a spatial holding splat nodes (not null, unaffected)
+     * @return a new box
+     */
+    static BoundingBox coreBounds(Spatial root) {
+        root.updateGeometricState();
+        List<Vector3f> pts = new ArrayList<>();
+        root.depthFirstTraversal(sp -> {
+            if (sp instanceof SplatNode sn) {
+                float[] p = sn.getCloud().positions();
+                int step = Math.max(1, p.length / 3 / 20000);
+                for (int i = 0; i < p.length / 3; i += step) {
+                    pts.add(sn.getWorldTransform().transformVector(new Vector3f(p[i * 3], p[i * 3 + 1], p[i * 3 + 2]),
+                            null));
+                }
+            }
+        });
+        if (pts.isEmpty()) {
+            return new BoundingBox(new Vector3f(), 1, 1, 1);
+        }
+        float[] lo = new float[3], hi = new float[3];
+        for (int a = 0; a < 3; a++) {
+            float[] v = new float[pts.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = pts.get(i).get(a);
+            }
+            java.util.Arrays.sort(v);
+            lo[a] = v[(int) (0.02 * (v.length - 1))];
+            hi[a] = v[(int) Math.ceil(0.98 * (v.length - 1))];
+        }
+        return new BoundingBox(new Vector3f(lo[0], lo[1], lo[2]), new Vector3f(hi[0], hi[1], hi[2]));
     }
 
     @Override
@@ -153,18 +203,19 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
                             : SplatFrame.valueOf(frameOption.toUpperCase(java.util.Locale.ROOT)));
                     Spatial s = assetManager.loadModel(key);
                     assetManager.unregisterLocator(abs.getParent().toString(), FileLocator.class);
-                    BoundingBox b = (BoundingBox) s.getWorldBound();
-                    float w = b == null ? 1 : b.getXExtent() * 2;
-                    s.setLocalTranslation(x + w / 2 - (b == null ? 0 : b.getCenter().x), 0, 0);
+                    BoundingBox b = coreBounds(s);
+                    float w = Math.max(1e-3f, b.getXExtent() * 2);
+                    s.setLocalTranslation(x + w / 2 - b.getCenter().x, -b.getCenter().y, -b.getCenter().z);
                     x += w * 1.1f;
                     splats.attachChild(s);
                 }
             }
             splats.updateGeometricState();
-            BoundingVolume bv = splats.getWorldBound();
-            Vector3f centre = bv == null ? new Vector3f() : bv.getCenter().clone();
-            float radius = bv instanceof BoundingBox b
-                    ? new Vector3f(b.getXExtent(), b.getYExtent(), b.getZExtent()).length() : 1f;
+            // frame the bulk of the splats, not stray floaters far away: 2nd..98th percentile per axis
+            BoundingBox core = coreBounds(splats);
+            Vector3f centre = core.getCenter().clone();
+            float radius = Math.max(1e-3f,
+                    new Vector3f(core.getXExtent(), core.getYExtent(), core.getZExtent()).length());
             Node target = new Node("target");
             target.setLocalTranslation(centre);
             rootNode.attachChild(target);
@@ -179,7 +230,7 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
                 rootNode.addLight(new DirectionalLight(new Vector3f(-0.4f, -1f, -0.3f).normalizeLocal()));
                 rootNode.addLight(new AmbientLight(ColorRGBA.White.mult(0.3f)));
             }
-            float dist = radius / FastMath.tan(FastMath.DEG_TO_RAD * 22.5f) * 1.05f;
+            float dist = radius / FastMath.tan(FastMath.DEG_TO_RAD * 22.5f) * 0.9f;
             cam.setFrustumPerspective(45f, (float) cam.getWidth() / cam.getHeight(), dist * 0.01f, dist * 100f);
             flyCam.setEnabled(false);
             chase = new ChaseCamera(cam, target, inputManager);
@@ -204,7 +255,7 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
                 guiViewPort.addProcessor(grabber);
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "cannot open the splats", e);
+            LOG.log(Level.FINE, "cannot open the splats", e);
             failure = e;
             if (grabber != null) {
                 grabber.fail(e);
