@@ -149,11 +149,10 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
     /**
      * Bounds of the central 96% of splat centres per axis, in world space (robust to stray splats).
      *
-     * @param root a spatial holding splat nodes (not null, unaffected)
+     * @param root a spatial holding splat nodes, with up-to-date world transforms (not null, unaffected)
      * @return a new box
      */
     static BoundingBox coreBounds(Spatial root) {
-        root.updateGeometricState();
         List<Vector3f> pts = new ArrayList<>();
         root.depthFirstTraversal(sp -> {
             if (sp instanceof SplatNode sn) {
@@ -181,6 +180,18 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
         return new BoundingBox(new Vector3f(lo[0], lo[1], lo[2]), new Vector3f(hi[0], hi[1], hi[2]));
     }
 
+    /** A failure on the render thread ends the app and releases a waiting screenshot instead of hanging. */
+    @Override
+    public void handleError(String errMsg, Throwable t) {
+        failure = t != null ? t : new IllegalStateException(errMsg);
+        if (grabber != null) {
+            grabber.fail(new IllegalStateException(errMsg, t));
+            stop();
+        } else {
+            super.handleError(errMsg, t);
+        }
+    }
+
     @Override
     public void simpleInitApp() {
         try {
@@ -203,6 +214,7 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
                             : SplatFrame.valueOf(frameOption.toUpperCase(java.util.Locale.ROOT)));
                     Spatial s = assetManager.loadModel(key);
                     assetManager.unregisterLocator(abs.getParent().toString(), FileLocator.class);
+                    s.updateGeometricState(); // not attached yet: it is its own root
                     BoundingBox b = coreBounds(s);
                     float w = Math.max(1e-3f, b.getXExtent() * 2);
                     s.setLocalTranslation(x + w / 2 - b.getCenter().x, -b.getCenter().y, -b.getCenter().z);
@@ -210,7 +222,7 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
                     splats.attachChild(s);
                 }
             }
-            splats.updateGeometricState();
+            rootNode.updateGeometricState();
             // frame the bulk of the splats, not stray floaters far away: 2nd..98th percentile per axis
             BoundingBox core = coreBounds(splats);
             Vector3f centre = core.getCenter().clone();
