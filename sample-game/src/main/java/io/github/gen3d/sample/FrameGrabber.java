@@ -18,22 +18,21 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 
 /**
- * Reads the frame buffer after a given number of frames, writes it as a PNG (atomically), and calls back.
+ * Reads the frame buffer after a given number of frames and writes it as a PNG (atomically); {@link #await} tells
+ * when it is done.
  * Attach it to the last viewport (the GUI viewport) so the picture holds everything.
  */
 final class FrameGrabber implements SceneProcessor {
     private final int frames;
     private final Path target;
-    private final Runnable whenDone;
     private final CountDownLatch done = new CountDownLatch(1);
     private RenderManager rm;
     private int seen;
     private volatile Exception error;
 
-    FrameGrabber(int frames, Path target, Runnable whenDone) {
+    FrameGrabber(int frames, Path target) {
         this.frames = frames;
         this.target = target;
-        this.whenDone = whenDone;
     }
 
     boolean await(long seconds) throws InterruptedException {
@@ -85,7 +84,6 @@ final class FrameGrabber implements SceneProcessor {
             error = e;
         }
         done.countDown();
-        whenDone.run();
     }
 
     @Override

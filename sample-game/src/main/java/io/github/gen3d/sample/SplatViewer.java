@@ -109,13 +109,15 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
         setShowSettings(false);
         setPauseOnLostFocus(false);
         if (screenshot != null) {
-            grabber = new FrameGrabber(frames, screenshot, this::stop);
+            grabber = new FrameGrabber(frames, screenshot);
         }
         start();
         if (grabber != null) {
-            if (!grabber.await(120)) {
+            boolean finished = grabber.await(120);
+            // wait until the render thread and its GL context are gone, so another app can start cleanly
+            stop(true);
+            if (!finished) {
                 System.err.println("splat-viewer: timed out waiting for the screenshot");
-                stop();
                 return 1;
             }
             if (failure != null) {
@@ -123,7 +125,7 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
                 return 1;
             }
             if (grabber.error() != null) {
-                System.err.println("splat-viewer: " + grabber.error().getMessage());
+                System.err.println("splat-viewer: " + describe(grabber.error()));
                 return 1;
             }
             System.out.println("wrote " + screenshot.toAbsolutePath());
@@ -137,7 +139,7 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
 
     /** The most specific message in a cause chain: the reader's IOException names the file and the problem. */
     static String describe(Throwable t) {
-        String msg = String.valueOf(t.getMessage());
+        String msg = t.getMessage() != null ? t.getMessage() : t.toString();
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof java.io.IOException && c.getMessage() != null) {
                 msg = c.getMessage();
