@@ -244,7 +244,7 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
                 rootNode.addLight(new DirectionalLight(new Vector3f(-0.4f, -1f, -0.3f).normalizeLocal()));
                 rootNode.addLight(new AmbientLight(ColorRGBA.White.mult(0.3f)));
             }
-            float dist = radius / FastMath.tan(FastMath.DEG_TO_RAD * 22.5f) * 0.9f;
+            float dist = radius / FastMath.tan(FastMath.DEG_TO_RAD * 22.5f) * 1.1f;
             cam.setFrustumPerspective(45f, (float) cam.getWidth() / cam.getHeight(), dist * 0.01f, dist * 100f);
             flyCam.setEnabled(false);
             chase = new ChaseCamera(cam, target, inputManager);
