@@ -237,32 +237,60 @@ record GltfAccessor(int count, int components, int componentType, boolean normal
             }
             return new GltfAccessor((int) count, comps, (int) componentType, normalized, null, 0, elementSize);
         }
-        JsonArray views = json.array(root, "bufferViews", "the glTF root");
-        int vi = json.index(a.get("bufferView"), aw + ".bufferView", views.size(), "bufferViews");
-        String vw = "bufferViews[" + vi + "]";
-        JsonObject v = json.element(views, vi, "bufferViews");
-        int bi = json.index(v.get("buffer"), vw + ".buffer", buffers.size(), "buffers");
-        long viewOffset = json.integer(v, "byteOffset", vw, 0, 0, Integer.MAX_VALUE);
-        long viewLength = json.requiredInteger(v, "byteLength", vw, 1, Integer.MAX_VALUE);
-        long stride = json.integer(v, "byteStride", vw, elementSize, 1, Integer.MAX_VALUE);
-        if (v.has("byteStride") && (stride < elementSize || stride > MAX_STRIDE)) {
-            throw json.error(vw + ".byteStride = " + stride + " does not fit " + aw + " (elements of "
-                    + elementSize + " bytes; glTF allows strides up to " + MAX_STRIDE + ")");
-        }
-        byte[] data = buffers.resolve(bi);
-        long bufferLength = buffers.lengths[bi];
-        if (viewOffset + viewLength > bufferLength) {
-            throw json.error(vw + " (bytes " + viewOffset + ".." + (viewOffset + viewLength) + ") lies outside "
-                    + "buffers[" + bi + "] (" + bufferLength + " bytes)");
+        View v = View.resolve(json, root, buffers, a.get("bufferView"), aw + ".bufferView");
+        long stride = v.stride() == 0 ? elementSize : v.stride();
+        if (stride < elementSize) {
+            throw json.error(v.where() + ".byteStride = " + stride + " does not fit " + aw + " (elements of "
+                    + elementSize + " bytes)");
         }
         long needed = byteOffset + (count - 1) * stride + elementSize;
-        if (needed > viewLength) {
+        if (needed > v.length()) {
             throw json.error(aw + " needs " + needed + " bytes (" + count + " elements of " + elementSize
-                    + " bytes, stride " + stride + ", offset " + byteOffset + ") but " + vw + " has only "
-                    + viewLength);
+                    + " bytes, stride " + stride + ", offset " + byteOffset + ") but " + v.where() + " has only "
+                    + v.length());
         }
-        long base = buffers.offsets[bi] + viewOffset + byteOffset;
-        return new GltfAccessor((int) count, comps, (int) componentType, normalized, data, (int) base,
-                (int) stride);
+        return new GltfAccessor((int) count, comps, (int) componentType, normalized, v.data(),
+                (int) (v.offset() + byteOffset), (int) stride);
+    }
+
+    /**
+     * A buffer view resolved to bytes: {@code data[offset .. offset + length]}, all inside its buffer.
+     *
+     * @param data the bytes (live)
+     * @param offset first byte
+     * @param length byte count (≥ 1)
+     * @param stride the view's byteStride, or 0 when it has none
+     * @param where "bufferViews[i]", for messages
+     */
+    record View(byte[] data, int offset, int length, int stride, String where) {
+        /**
+         * Resolves and bounds-checks a buffer view.
+         *
+         * @param json error helper (not null)
+         * @param root glTF root (not null)
+         * @param buffers the file's buffers (not null)
+         * @param index the JSON value holding the view index (checked here)
+         * @param where what refers to it, for messages
+         * @return the view
+         * @throws IOException on a bad index, offset, length or stride
+         */
+        static View resolve(GltfJson json, JsonObject root, Buffers buffers, com.google.gson.JsonElement index,
+                String where) throws IOException {
+            JsonArray views = json.array(root, "bufferViews", "the glTF root");
+            int vi = json.index(index, where, views.size(), "bufferViews");
+            String vw = "bufferViews[" + vi + "]";
+            JsonObject v = json.element(views, vi, "bufferViews");
+            int bi = json.index(v.get("buffer"), vw + ".buffer", buffers.size(), "buffers");
+            long viewOffset = json.integer(v, "byteOffset", vw, 0, 0, Integer.MAX_VALUE);
+            long viewLength = json.requiredInteger(v, "byteLength", vw, 1, Integer.MAX_VALUE);
+            long stride = json.integer(v, "byteStride", vw, 0, 1, MAX_STRIDE);
+            byte[] data = buffers.resolve(bi);
+            long bufferLength = buffers.lengths[bi];
+            if (viewOffset + viewLength > bufferLength) {
+                throw json.error(vw + " (bytes " + viewOffset + ".." + (viewOffset + viewLength) + ") lies outside "
+                        + "buffers[" + bi + "] (" + bufferLength + " bytes)");
+            }
+            return new View(data, (int) (buffers.offsets[bi] + viewOffset), (int) viewLength, (int) stride, vw);
+        }
     }
 }

@@ -13,8 +13,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -63,8 +66,16 @@ import java.util.logging.Logger;
  * buffer view, the view inside its buffer, the buffer inside the BIN chunk); malformed input gives an
  * {@link IOException} naming the file and the problem. Instancing cannot blow a small file up: a file of
  * {@code b} bytes may yield at most {@link #maxSplats(long) b / 4} splats. Extensions listed in
- * {@code extensionsRequired} other than {@code KHR_gaussian_splatting} and {@code KHR_mesh_quantization}
- * (meshopt, Draco, SPZ compression …) and sparse accessors are refused with a clear message.
+ * {@code extensionsRequired} other than {@code KHR_gaussian_splatting}, {@code KHR_mesh_quantization} and the SPZ
+ * compression below (meshopt, Draco …) and sparse accessors are refused with a clear message.
+ *
+ * <h2>SPZ compression</h2>
+ * A primitive whose {@code KHR_gaussian_splatting} object nests {@code KHR_gaussian_splatting_compression_spz_2}
+ * takes its splats from the SPZ blob in that extension's buffer view ({@link SpzFormat}, any SPZ version it
+ * reads). SPZ's axes are RUB while the extension packs with SPZ's "LUF" option (glTF seen as +X left, +Z front),
+ * so x and z are negated (a 180° turn about Y) to reach glTF coordinates. The placeholder accessors are not
+ * read; a POSITION count that disagrees with the blob is an error. A blob's own points are bounded by the SPZ
+ * reader's size rules; repeated instances of it count against the limit above.
  *
  * <p>Instances are immutable and may be shared between threads.
  */
@@ -83,8 +94,15 @@ final class GltfSplatFormat implements SplatFormat {
     static final int CHUNK_BIN = 0x004E4942;
     static final String SRGB = "srgb_rec709_display";
     static final String LINEAR = "lin_rec709_display";
+    /** The SPZ compression extension, nested in a primitive's KHR_gaussian_splatting object. */
+    static final String SPZ_EXTENSION = "KHR_gaussian_splatting_compression_spz_2";
+    /** The same without the version suffix, as the extension's README spells it in {@code extensionsUsed}. */
+    private static final String SPZ_EXTENSION_UNVERSIONED = "KHR_gaussian_splatting_compression_spz";
     /** Extensions a file may require and still be read. */
-    private static final Set<String> SUPPORTED_REQUIRED = Set.of(EXTENSION, "KHR_mesh_quantization");
+    private static final Set<String> SUPPORTED_REQUIRED = Set.of(EXTENSION, "KHR_mesh_quantization", SPZ_EXTENSION,
+            SPZ_EXTENSION_UNVERSIONED);
+    /** SPZ stores RUB; glTF, in SPZ's terms, is LUF (+X left, +Z front): a 180° turn about Y. */
+    private static final double[] SPZ_TO_GLTF = {-1, 0, 0, 0, 1, 0, 0, 0, -1};
 
     /** @return the SH attribute semantic for degree {@code l}, coefficient {@code n} (0 ≤ n ≤ 2l) */
     static String shAttribute(int l, int n) {
@@ -200,6 +218,7 @@ final class GltfSplatFormat implements SplatFormat {
         JsonArray meshes = json.array(root, "meshes", "the glTF root");
         long budget = maxSplats(data.length);
         long total = 0;
+        Map<String, GaussianCloud> spzDecoded = new HashMap<>();
         Set<String> notes = new LinkedHashSet<>();
         List<GaussianCloud> pieces = new ArrayList<>();
         int skipped = 0;
@@ -216,7 +235,25 @@ final class GltfSplatFormat implements SplatFormat {
                     skipped++;
                     continue;
                 }
-                GaussianCloud piece = readPrimitive(json, root, buffers, prim, ext, pw, budget - total, notes);
+                JsonObject spz = spzExtension(json, ext, pw);
+                GaussianCloud piece;
+                if (spz != null) {
+                    // the SPZ reader bounds a blob's points by its own size; only repeats count against the budget
+                    String key = inst.mesh() + "/" + p;
+                    GaussianCloud first = spzDecoded.get(key);
+                    if (first == null) {
+                        first = readSpz(json, root, buffers, prim, ext, spz, pw, notes);
+                        spzDecoded.put(key, first);
+                        budget += first.size();
+                    }
+                    if (total + first.size() > budget) {
+                        throw json.error(pw + " would bring the splat count past " + budget
+                                + "; a file of this size cannot hold that many (instancing limit)");
+                    }
+                    piece = first.copy();
+                } else {
+                    piece = readPrimitive(json, root, buffers, prim, ext, pw, budget - total, notes);
+                }
                 total += piece.size();
                 if (inst.world() != null) {
                     applyWorld(json, piece, inst.world(), inst.describe());
@@ -242,6 +279,58 @@ final class GltfSplatFormat implements SplatFormat {
         return concat(pieces, total);
     }
 
+    /** @return the primitive's SPZ compression object, or null when its data is in plain accessors */
+    private static JsonObject spzExtension(GltfJson json, JsonObject ext, String pw) throws IOException {
+        String ew = pw + ".extensions." + EXTENSION;
+        JsonObject nested = json.object(ext, "extensions", ew);
+        if (nested == null) {
+            return null;
+        }
+        JsonObject spz = json.object(nested, SPZ_EXTENSION, ew + ".extensions");
+        return spz != null ? spz : json.object(nested, SPZ_EXTENSION_UNVERSIONED, ew + ".extensions");
+    }
+
+    /**
+     * Decodes an SPZ-compressed primitive ({@value #SPZ_EXTENSION}): the SPZ blob in the extension's buffer view
+     * is read with {@link SpzFormat} and turned from SPZ's RUB into glTF's axes (x and z negated, as the
+     * extension's "LUF" unpack option does); the placeholder accessors are not read, but their count must match.
+     */
+    private static GaussianCloud readSpz(GltfJson json, JsonObject root, GltfAccessor.Buffers buffers,
+            JsonObject prim, JsonObject ext, JsonObject spz, String pw, Set<String> notes) throws IOException {
+        String sw = pw + ".extensions." + EXTENSION + ".extensions." + SPZ_EXTENSION;
+        GltfAccessor.View view = GltfAccessor.View.resolve(json, root, buffers, spz.get("bufferView"),
+                sw + ".bufferView");
+        byte[] blob = Arrays.copyOfRange(view.data(), view.offset(), view.offset() + view.length());
+        GaussianCloud cloud = new SpzFormat().read(blob, json.name() + ": " + sw);
+        cloud.applyOrthogonal(SPZ_TO_GLTF);
+        JsonObject attrs = json.object(prim, "attributes", pw);
+        JsonArray accessors = json.array(root, "accessors", "the glTF root");
+        if (attrs != null && attrs.has("POSITION")) {
+            int ai = json.index(attrs.get("POSITION"), pw + ".attributes.POSITION", accessors.size(), "accessors");
+            long count = json.integer(json.element(accessors, ai, "accessors"), "count", "accessors[" + ai + "]",
+                    -1, 0, Integer.MAX_VALUE);
+            if (count >= 0 && count != cloud.size()) {
+                throw json.error(pw + ": the SPZ data holds " + cloud.size() + " points but accessors[" + ai
+                        + "].count is " + count);
+            }
+        }
+        if (LINEAR.equals(colorSpace(json, ext, pw, notes))) {
+            linearToSrgb(cloud);
+        }
+        return cloud;
+    }
+
+    /** The primitive's colour space; unknown or missing ones are noted and read as sRGB. */
+    private static String colorSpace(GltfJson json, JsonObject ext, String pw, Set<String> notes)
+            throws IOException {
+        String colorSpace = json.string(ext, "colorSpace", pw + ".extensions." + EXTENSION, null);
+        if (colorSpace == null || !(SRGB.equals(colorSpace) || LINEAR.equals(colorSpace))) {
+            notes.add(pw + " has " + (colorSpace == null ? "no colorSpace" : "colorSpace '"
+                    + GltfJson.quote(colorSpace) + "'") + "; read as " + SRGB);
+        }
+        return colorSpace;
+    }
+
     /** Decodes one splat primitive into a new cloud (file frame, no node transform). */
     private static GaussianCloud readPrimitive(GltfJson json, JsonObject root, GltfAccessor.Buffers buffers,
             JsonObject prim, JsonObject ext, String pw, long budget, Set<String> notes) throws IOException {
@@ -258,11 +347,7 @@ final class GltfSplatFormat implements SplatFormat {
         if (!"ellipse".equals(kernel)) {
             notes.add(pw + " uses kernel '" + GltfJson.quote(kernel) + "'; rendered as 'ellipse'");
         }
-        String colorSpace = json.string(ext, "colorSpace", pw + ".extensions." + EXTENSION, null);
-        if (colorSpace == null || !(SRGB.equals(colorSpace) || LINEAR.equals(colorSpace))) {
-            notes.add(pw + " has " + (colorSpace == null ? "no colorSpace" : "colorSpace '"
-                    + GltfJson.quote(colorSpace) + "'") + "; read as " + SRGB);
-        }
+        String colorSpace = colorSpace(json, ext, pw, notes);
         JsonObject nested = json.object(ext, "extensions", pw + ".extensions." + EXTENSION);
         String nestedNames = nested == null || nested.size() == 0 ? "" : " (it uses " + GltfJson.quote(
                 String.join(", ", nested.keySet())) + ", which this reader does not support)";

@@ -203,10 +203,19 @@ class GltfSplatBadInputTest {
             JsonObject ext = r.getAsJsonArray("meshes").get(0).getAsJsonObject().getAsJsonArray("primitives")
                     .get(0).getAsJsonObject().getAsJsonObject("extensions").getAsJsonObject("KHR_gaussian_splatting");
             JsonObject nested = new JsonObject();
-            nested.add("KHR_gaussian_splatting_compression_spz_2", new JsonObject());
+            nested.add("EXT_gaussian_splatting_kernel_custom", new JsonObject());
             ext.add("extensions", nested);
             attributes(r).remove("KHR_gaussian_splatting:ROTATION");
-        }), "KHR_gaussian_splatting_compression_spz_2");
+        }), "EXT_gaussian_splatting_kernel_custom, which this reader does not support");
+        assertFails(valid(r -> {
+            JsonObject ext = r.getAsJsonArray("meshes").get(0).getAsJsonObject().getAsJsonArray("primitives")
+                    .get(0).getAsJsonObject().getAsJsonObject("extensions").getAsJsonObject("KHR_gaussian_splatting");
+            JsonObject nested = new JsonObject();
+            JsonObject spz = new JsonObject();
+            spz.addProperty("bufferView", 0); // the POSITION floats: not an SPZ blob
+            nested.add("KHR_gaussian_splatting_compression_spz_2", spz);
+            ext.add("extensions", nested);
+        }), "not an SPZ file");
         assertFails(valid(r -> {
             JsonArray req = new JsonArray();
             req.add("EXT_meshopt_compression");

@@ -76,7 +76,7 @@ class GltfSplatFormatTest {
                     case 5120 -> norm ? Math.max(bin.get(at + c) / 127.0, -1) : bin.get(at + c);
                     case 5121 -> norm ? (bin.get(at + c) & 0xFF) / 255.0 : bin.get(at + c) & 0xFF;
                     case 5122 -> norm ? Math.max(bin.getShort(at + 2 * c) / 32767.0, -1) : bin.getShort(at + 2 * c);
-                    case 5123 -> norm ? (bin.getShort(at + 2 * c) & 0xFFFF) / 65535.0 : bin.getShort(at + 2 * c) & 0xFFFF;
+                    case 5123 -> (bin.getShort(at + 2 * c) & 0xFFFF) / (norm ? 65535.0 : 1);
                     default -> throw new AssertionError(a);
                 };
             }
@@ -136,8 +136,8 @@ class GltfSplatFormatTest {
                     boolean has = raw.attributes(i).has(sem);
                     double[] v = has ? raw.value(i, sem) : new double[3];
                     for (int ch = 0; ch < 3; ch++) {
-                        assertEquals(v[ch] * slope[ch], sh[(i * k + l * l + n) * 3 + ch], 1e-4 * (1 + Math.abs(v[ch])),
-                                what + " " + sem + " channel " + ch);
+                        assertEquals(v[ch] * slope[ch], sh[(i * k + l * l + n) * 3 + ch],
+                                1e-4 * (1 + Math.abs(v[ch])), what + " " + sem + " channel " + ch);
                     }
                 }
             }
@@ -149,7 +149,8 @@ class GltfSplatFormatTest {
         GaussianCloud c = SplatIO.read(TestData.splat(CONFORMANCE));
         float[] r = c.rotations();
         float[] s = c.scales();
-        // meshes 0..2: f32 (1,0,0,0), i8 (127,0,0,0)/127, i16 (32767,0,0,0)/32767, all xyzw: x = 1, i.e. w,x,y,z = 0,1,0,0
+        // meshes 0..2: f32 (1,0,0,0), i8 (127,0,0,0)/127, i16 (32767,0,0,0)/32767, all xyzw: x = 1,
+        // i.e. w,x,y,z = 0,1,0,0
         for (int i = 0; i < 3; i++) {
             assertArrayEquals(new float[] {0, 1, 0, 0}, java.util.Arrays.copyOfRange(r, i * 4, i * 4 + 4), 1e-7f,
                     "rotation of mesh " + i);
@@ -674,6 +675,90 @@ class GltfSplatFormatTest {
         g.scene(g.meshNode(g.mesh(tri)));
         IOException e = assertThrows(IOException.class, () -> read(g.build()));
         assertEquals("test.glb: has no KHR_gaussian_splatting primitives (a mesh glTF?)", e.getMessage());
+    }
+
+    /** A mesh whose splats are an SPZ blob (placeholder accessors without data, as the extension allows). */
+    static int spzMesh(Glb g, byte[] blob, int count) {
+        int view = g.view(blob, 0);
+        JsonObject attrs = new JsonObject();
+        String[][] placeholders = {{"POSITION", "VEC3"}, {"COLOR_0", "VEC4"}, {P + "SCALE", "VEC3"},
+            {P + "ROTATION", "VEC4"}};
+        for (String[] a : placeholders) {
+            JsonObject acc = new JsonObject();
+            acc.addProperty("componentType", 5126);
+            acc.addProperty("type", a[1]);
+            acc.addProperty("count", count);
+            g.arr("accessors").add(acc);
+            attrs.addProperty(a[0], g.arr("accessors").size() - 1);
+        }
+        JsonObject spz = new JsonObject();
+        spz.addProperty("bufferView", view);
+        JsonObject nested = new JsonObject();
+        nested.add("KHR_gaussian_splatting_compression_spz_2", spz);
+        JsonObject ext = new JsonObject();
+        ext.addProperty("kernel", "ellipse");
+        ext.addProperty("colorSpace", "srgb_rec709_display");
+        ext.add("extensions", nested);
+        JsonObject exts = new JsonObject();
+        exts.add("KHR_gaussian_splatting", ext);
+        JsonObject p = new JsonObject();
+        p.add("attributes", attrs);
+        p.addProperty("mode", 0);
+        p.add("extensions", exts);
+        JsonArray req = new JsonArray();
+        req.add("KHR_gaussian_splatting");
+        req.add("KHR_gaussian_splatting_compression_spz_2");
+        g.root.add("extensionsRequired", req);
+        return g.mesh(p);
+    }
+
+    @Test
+    void spzCompressedPrimitivesAreDecodedAndTurnedFromSpzAxesToGltf() throws IOException {
+        GaussianCloud src = SplatTestSupport.randomCloud(41, 40, 2);
+        ByteArrayOutputStream blob = new ByteArrayOutputStream();
+        new SpzFormat().write(src, blob);
+        GaussianCloud spz = new SpzFormat().read(blob.toByteArray(), "blob.spz"); // SPZ's own axes (RUB)
+        Glb g = new Glb();
+        int mesh = spzMesh(g, blob.toByteArray(), 40);
+        JsonObject moved = new JsonObject();
+        moved.addProperty("mesh", mesh);
+        moved.add("translation", json(0, 10, 0));
+        g.scene(g.meshNode(mesh), g.node(moved));
+        GaussianCloud c = read(g.build());
+        assertEquals(80, c.size(), "a mesh used twice");
+        assertEquals(2, c.shDegree());
+        double[] f = {-1, 0, 0, 0, 1, 0, 0, 0, -1}; // SPZ RUB → glTF ("LUF" in SPZ's terms)
+        for (int i = 0; i < 40; i++) {
+            assertEquals(-spz.positions()[i * 3], c.positions()[i * 3], 1e-6);
+            assertEquals(spz.positions()[i * 3 + 1], c.positions()[i * 3 + 1], 1e-6);
+            assertEquals(spz.positions()[i * 3 + 1] + 10, c.positions()[(40 + i) * 3 + 1], 1e-5);
+            assertEquals(-spz.positions()[i * 3 + 2], c.positions()[i * 3 + 2], 1e-6);
+            assertEquals(spz.opacities()[i], c.opacities()[i]);
+            double[] s0 = covariance(spz, i);
+            double[] s1 = covariance(c, i);
+            for (int a = 0; a < 3; a++) {
+                for (int b = 0; b < 3; b++) {
+                    assertEquals(f[a * 4] * f[b * 4] * s0[a * 3 + b], s1[a * 3 + b],
+                            1e-7 + 1e-4 * Math.abs(s0[a * 3 + b]));
+                }
+            }
+            Random r = new Random(i);
+            for (int t = 0; t < 3; t++) {
+                double[] d = unit(r);
+                assertArrayEquals(colour(spz, i, d), colour(c, i, mul(f, d)), 1e-3, "colour");
+            }
+        }
+        // the placeholder count must agree with the blob
+        Glb bad = new Glb();
+        bad.scene(bad.meshNode(spzMesh(bad, blob.toByteArray(), 41)));
+        IOException e = assertThrows(IOException.class, () -> read(bad.build()));
+        assertTrue(e.getMessage().contains("40 points"), e.getMessage());
+        // a corrupt blob is an IOException that names the file
+        byte[] broken = java.util.Arrays.copyOf(blob.toByteArray(), blob.size() / 2);
+        Glb cut = new Glb();
+        cut.scene(cut.meshNode(spzMesh(cut, broken, 40)));
+        e = assertThrows(IOException.class, () -> read(cut.build()));
+        assertTrue(e.getMessage().startsWith("test.glb"), e.getMessage());
     }
 
     @Test
