@@ -15,10 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -218,7 +220,7 @@ final class GltfSplatFormat implements SplatFormat {
         JsonArray meshes = json.array(root, "meshes", "the glTF root");
         long budget = maxSplats(data.length);
         long total = 0;
-        Map<String, GaussianCloud> spzDecoded = new HashMap<>();
+        SpzBlobs spzBlobs = new SpzBlobs();
         Set<String> notes = new LinkedHashSet<>();
         List<GaussianCloud> pieces = new ArrayList<>();
         int skipped = 0;
@@ -238,13 +240,15 @@ final class GltfSplatFormat implements SplatFormat {
                 JsonObject spz = spzExtension(json, ext, pw);
                 GaussianCloud piece;
                 if (spz != null) {
-                    // the SPZ reader bounds a blob's points by its own size; only repeats count against the budget
-                    String key = inst.mesh() + "/" + p;
-                    GaussianCloud first = spzDecoded.get(key);
+                    String sw = pw + ".extensions." + EXTENSION + ".extensions." + SPZ_EXTENSION;
+                    GltfAccessor.View view = GltfAccessor.View.resolve(json, root, buffers, spz.get("bufferView"),
+                            sw + ".bufferView");
+                    GaussianCloud first = spzBlobs.decoded(view);
                     if (first == null) {
-                        first = readSpz(json, root, buffers, prim, ext, spz, pw, notes);
-                        spzDecoded.put(key, first);
-                        budget += first.size();
+                        first = readSpz(json, root, prim, ext, view, sw, pw, notes);
+                        // the SPZ reader bounds a blob's points by the blob's size, so bytes no other blob used
+                        // earn their points; repeats and overlapping views count against the budget
+                        budget += spzBlobs.add(view, first);
                     }
                     if (total + first.size() > budget) {
                         throw json.error(pw + " would bring the splat count past " + budget
@@ -265,7 +269,8 @@ final class GltfSplatFormat implements SplatFormat {
             throw json.error("has no " + EXTENSION + " primitives (a mesh glTF?)");
         }
         if (skipped > 0) {
-            notes.add(skipped + " primitive(s) without " + EXTENSION + " skipped");
+            LOGGER.log(Level.INFO, "{0}: skipped {1} primitive(s) without {2} (ordinary meshes)",
+                    new Object[] {json.name(), skipped, EXTENSION});
         }
         int logged = 0;
         for (String note : notes) {
@@ -295,11 +300,8 @@ final class GltfSplatFormat implements SplatFormat {
      * is read with {@link SpzFormat} and turned from SPZ's RUB into glTF's axes (x and z negated, as the
      * extension's "LUF" unpack option does); the placeholder accessors are not read, but their count must match.
      */
-    private static GaussianCloud readSpz(GltfJson json, JsonObject root, GltfAccessor.Buffers buffers,
-            JsonObject prim, JsonObject ext, JsonObject spz, String pw, Set<String> notes) throws IOException {
-        String sw = pw + ".extensions." + EXTENSION + ".extensions." + SPZ_EXTENSION;
-        GltfAccessor.View view = GltfAccessor.View.resolve(json, root, buffers, spz.get("bufferView"),
-                sw + ".bufferView");
+    private static GaussianCloud readSpz(GltfJson json, JsonObject root, JsonObject prim, JsonObject ext,
+            GltfAccessor.View view, String sw, String pw, Set<String> notes) throws IOException {
         byte[] blob = Arrays.copyOfRange(view.data(), view.offset(), view.offset() + view.length());
         GaussianCloud cloud = new SpzFormat().read(blob, json.name() + ": " + sw);
         cloud.applyOrthogonal(SPZ_TO_GLTF);
@@ -318,6 +320,39 @@ final class GltfSplatFormat implements SplatFormat {
             linearToSrgb(cloud);
         }
         return cloud;
+    }
+
+    /** Decoded SPZ blobs by the bytes they came from, and the byte ranges already credited to the budget. */
+    private static final class SpzBlobs {
+        private record Key(byte[] data, int offset, int length) {
+        }
+
+        private final Map<Key, GaussianCloud> decoded = new HashMap<>();
+        private final Map<byte[], TreeMap<Integer, Integer>> credited = new IdentityHashMap<>();
+
+        /** @return the cloud already decoded from exactly these bytes, or null */
+        GaussianCloud decoded(GltfAccessor.View v) {
+            return decoded.get(new Key(v.data(), v.offset(), v.length()));
+        }
+
+        /**
+         * Remembers a decoded blob.
+         *
+         * @return the points to add to the budget: the cloud's size if its bytes overlap no credited blob, else 0
+         */
+        long add(GltfAccessor.View v, GaussianCloud cloud) {
+            decoded.put(new Key(v.data(), v.offset(), v.length()), cloud);
+            TreeMap<Integer, Integer> ranges = credited.computeIfAbsent(v.data(), d -> new TreeMap<>());
+            int start = v.offset();
+            int end = start + v.length();
+            Map.Entry<Integer, Integer> below = ranges.floorEntry(start);
+            Map.Entry<Integer, Integer> above = ranges.ceilingEntry(start);
+            if ((below != null && below.getValue() > start) || (above != null && above.getKey() < end)) {
+                return 0;
+            }
+            ranges.put(start, end);
+            return cloud.size();
+        }
     }
 
     /** The primitive's colour space; unknown or missing ones are noted and read as sRGB. */

@@ -278,6 +278,23 @@ class GltfSplatBadInputTest {
                 assertFails(g.build(), "instancing limit");
             }
         }
+        // SPZ: a blob's own points are free once; primitives reusing the same view count against the limit
+        java.io.ByteArrayOutputStream blob = new java.io.ByteArrayOutputStream();
+        new SpzFormat().write(SplatTestSupport.randomCloud(7, 200, 0), blob);
+        for (int copies : new int[] {2, 500}) {
+            Glb g = new Glb();
+            int mesh = GltfSplatFormatTest.spzMesh(g, blob.toByteArray(), 200);
+            JsonArray prims = g.arr("meshes").get(mesh).getAsJsonObject().getAsJsonArray("primitives");
+            for (int i = 1; i < copies; i++) {
+                prims.add(prims.get(0).deepCopy());
+            }
+            g.scene(g.meshNode(mesh));
+            if (copies == 2) {
+                assertEquals(400, SplatIO.read(new ByteArrayInputStream(g.build()), NAME, null, null).size());
+            } else {
+                assertFails(g.build(), "instancing limit");
+            }
+        }
         // a buffer-less accessor reads as zeros, but its count still counts against the limit
         assertFails(valid(r -> {
             for (int i = 0; i < r.getAsJsonArray("accessors").size(); i++) {
