@@ -20,7 +20,8 @@ import java.util.logging.Logger;
 /**
  * Reads and writes Gaussian-splat files, choosing the format by file extension:
  * {@code .ply} (INRIA 3DGS layout, ascii or binary, and the PlayCanvas compressed PLY), {@code .splat}
- * (antimatter15) and {@code .spz} (Niantic).
+ * (antimatter15), {@code .spz} (Niantic) and {@code .glb} (binary glTF with {@code KHR_gaussian_splatting};
+ * its frame is RUB, like SPZ).
  *
  * <h2>Frames</h2>
  * Every format stores its data in its own axis convention ({@link SplatFrame#RDF} for PLY and .splat,
@@ -63,7 +64,7 @@ public final class SplatIO {
      *
      * @param file the file (not null); its extension picks the format
      * @param sourceFrame the frame the file's data is in, or null for the format's own frame (PLY/.splat: RDF,
-     *     SPZ: RUB)
+     *     SPZ/glTF: RUB)
      * @param targetFrame the frame wanted, or null to keep the source frame (no conversion)
      * @return a new cloud
      * @throws IOException if the file cannot be read or is malformed; the message names the file
@@ -189,10 +190,12 @@ public final class SplatIO {
                 return new SplatFileFormat();
             case "spz":
                 return new SpzFormat();
+            case "glb":
+                return new GltfSplatFormat();
             default:
                 throw new IOException(name + ": unknown splat file extension "
                         + (ext.isEmpty() ? "(none)" : "'." + PlyHeader.clip(ext) + "'")
-                        + "; supported: .ply, .splat, .spz");
+                        + "; supported: .ply, .splat, .spz, .glb");
         }
     }
 
