@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
  * With {@code --screenshot out.png} it renders a few frames off screen, writes the picture and exits.
  */
 @Command(name = "splat-viewer", mixinStandardHelpOptions = true,
-        description = "Views Gaussian splat files (.ply, .splat, .spz) in jMonkeyEngine.")
+        description = "Views Gaussian splat files (.ply, .splat, .spz, KHR_gaussian_splatting .glb) in jMonkeyEngine.")
 public final class SplatViewer extends SimpleApplication implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(SplatViewer.class.getName());
 
@@ -203,6 +203,8 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
             viewPort.setBackgroundColor(new ColorRGBA(Float.parseFloat(bg[0]), Float.parseFloat(bg[1]),
                     Float.parseFloat(bg[2]), 1f));
             SplatLoader.register(assetManager);
+            // the viewer opens splat files only, so .glb means KHR_gaussian_splatting here (not a mesh model)
+            assetManager.registerLoader(SplatLoader.class, "glb");
             rootNode.attachChild(splats);
             if (files.isEmpty()) {
                 splats.attachChild(assetManager.loadModel("Splats/mushroom.ply"));
