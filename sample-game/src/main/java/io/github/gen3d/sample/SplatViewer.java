@@ -156,6 +156,7 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
      */
     static BoundingBox coreBounds(Spatial root) {
         List<Vector3f> pts = new ArrayList<>();
+        List<Float> sizes = new ArrayList<>();
         root.depthFirstTraversal(sp -> {
             if (sp instanceof SplatNode sn) {
                 float[] p = sn.getCloud().positions();
@@ -163,6 +164,8 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
                 for (int i = 0; i < p.length / 3; i += step) {
                     pts.add(sn.getWorldTransform().transformVector(new Vector3f(p[i * 3], p[i * 3 + 1], p[i * 3 + 2]),
                             null));
+                    float[] sc = sn.getCloud().scales();
+                    sizes.add(sn.getWorldScale().x * Math.max(sc[i * 3], Math.max(sc[i * 3 + 1], sc[i * 3 + 2])));
                 }
             }
         });
@@ -179,7 +182,11 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
             lo[a] = v[(int) (0.02 * (v.length - 1))];
             hi[a] = v[(int) Math.ceil(0.98 * (v.length - 1))];
         }
-        return new BoundingBox(new Vector3f(lo[0], lo[1], lo[2]), new Vector3f(hi[0], hi[1], hi[2]));
+        // pad by 3σ of a typical splat, so that a few large splats (or one) are framed too
+        java.util.Collections.sort(sizes);
+        float pad = 3 * sizes.get(sizes.size() / 2);
+        return new BoundingBox(new Vector3f(lo[0] - pad, lo[1] - pad, lo[2] - pad),
+                new Vector3f(hi[0] + pad, hi[1] + pad, hi[2] + pad));
     }
 
     /** A failure on the render thread ends the app and releases a waiting screenshot instead of hanging. */
