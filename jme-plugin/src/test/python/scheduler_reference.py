@@ -119,6 +119,8 @@ if __name__ == "__main__":
         print(sp, st, off, "=", "{" + ", ".join(str(int(v)) for v in timesteps(sp, st, off)) + "}")
 
     lin = alphas_cumprod(betas("linear"))
+    print("len(np.arange(1000, 0, -1000 / 61)) =", len(np.arange(1000, 0, -1000 / 61)),
+          "last =", repr(float(np.arange(1000, 0, -1000 / 61)[-1])))
     print("# DDIM, linear betas, 50 steps, t = 500 -> 480, clip_sample on (range 1)")
     for eta in (0.0, 1.0):
         p, x0 = ddim_step(lin, 1.0, 50, E, 500, X, eta, Z, "epsilon")

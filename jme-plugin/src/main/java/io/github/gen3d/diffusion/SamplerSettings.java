@@ -7,7 +7,8 @@ import java.util.List;
  * How {@link SynergySampler} samples. Immutable; start from {@link #defaults()} and change fields with the
  * {@code with…} methods.
  *
- * @param scheduler the DDIM configuration (must match the denoiser's training)
+ * @param scheduler the DDIM configuration (must match the denoiser's training; its prediction type is replaced by the
+ *     denoiser's own {@link MultiViewDenoiser#predictionType()})
  * @param steps DDIM steps, 1..T (Gen-3Diffusion: 50)
  * @param eta DDIM η ≥ 0 (0: deterministic given the initial noise)
  * @param guidanceScale classifier-free guidance scale s (Gen-3Diffusion: 5); exactly 1 skips the unconditional

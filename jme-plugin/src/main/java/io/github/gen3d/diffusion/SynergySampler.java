@@ -229,8 +229,9 @@ public final class SynergySampler {
                 State s = states.get(r);
                 s.total = s.total.plus(timings);
                 if (listener != null) {
-                    listener.onStep(new StepProgress(r, i, n, t, twoD[r], threeD[r], channels, height, width,
-                            timings));
+                    // without the 2D prior the render is also next step's reconstructor input: hand out a copy
+                    float[] shown = mode == SamplerSettings.Mode.NO_2D_PRIOR ? threeD[r].clone() : threeD[r];
+                    listener.onStep(new StepProgress(r, i, n, t, twoD[r], shown, channels, height, width, timings));
                 }
             }
         }

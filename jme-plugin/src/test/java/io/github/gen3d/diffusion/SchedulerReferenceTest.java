@@ -3,6 +3,7 @@ package io.github.gen3d.diffusion;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gen3d.diffusion.SchedulerConfig.BetaSchedule;
 import io.github.gen3d.diffusion.SchedulerConfig.TimestepSpacing;
@@ -107,6 +108,11 @@ class SchedulerReferenceTest {
         assertThrows(IllegalArgumentException.class, () -> timesteps(TimestepSpacing.LEADING, 1001, 0));
         // leading 50 steps with offset 20 would reach 1000
         assertThrows(IllegalArgumentException.class, () -> timesteps(TimestepSpacing.LEADING, 50, 20));
+        // numpy quirk that diffusers inherits: np.arange(1000, 0, -1000/61) has 62 values, the last -5.7e-13, which
+        // becomes timestep -1 (script: len(np.arange(1000, 0, -1000 / 61)) == 62); rejected instead of wrapping
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> timesteps(TimestepSpacing.TRAILING, 61, 0));
+        assertTrue(e.getMessage().contains("timestep -1"), e.getMessage());
     }
 
     @Test
