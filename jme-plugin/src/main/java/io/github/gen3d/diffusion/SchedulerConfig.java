@@ -45,7 +45,9 @@ public record SchedulerConfig(int numTrainTimesteps, BetaSchedule betaSchedule, 
 
     /** How the inference timesteps are picked from the training timesteps (see Lin et al. 2023, Table 2). */
     public enum TimestepSpacing {
-        /** {@code round(arange(0, N)·(T div N))} reversed, plus {@code stepsOffset}: 980, 960, …, 0 for T=1000, N=50. */
+        /**
+         * {@code round(arange(0, N)·(T div N))} reversed, plus {@code stepsOffset}: 980, 960, …, 0 for T=1000, N=50.
+         */
         LEADING,
         /** {@code round(arange(T, 0, −T/N)) − 1}: 999, 979, …, 19 for T=1000, N=50. */
         TRAILING,

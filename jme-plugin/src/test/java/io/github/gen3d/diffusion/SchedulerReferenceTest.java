@@ -49,7 +49,8 @@ class SchedulerReferenceTest {
 
     @Test
     void cosineAlphaBarFollowsTheClosedFormUntilTheCap() {
-        // without the 0.999 cap the product telescopes: alpha_bar_t = f((t+1)/T) / f(0), f(u) = cos²((u+0.008)/1.008·π/2)
+        // without the 0.999 cap the product telescopes: alpha_bar_t = f((t+1)/T) / f(0),
+        // f(u) = cos²((u+0.008)/1.008·π/2)
         NoiseSchedule s = NoiseSchedule.of(SchedulerConfig.defaults().withBetas(BetaSchedule.SQUAREDCOS_CAP_V2, 0, 0));
         double f0 = Math.pow(Math.cos(0.008 / 1.008 * Math.PI / 2), 2);
         for (int t : new int[] {0, 10, 250, 500, 900, 990}) {

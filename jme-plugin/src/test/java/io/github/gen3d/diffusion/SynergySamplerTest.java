@@ -303,7 +303,8 @@ class SynergySamplerTest {
         assertEquals(900, progress.get(0).timestep());
         for (int i = 0; i < xT.length; i += 97) {
             double expected = (xT[i] - Math.sqrt(1 - abar) * -1.3) / Math.sqrt(abar);
-            assertEquals(expected, progress.get(0).x0TwoD()[i], 1e-4 * Math.max(1, Math.abs(expected)), "x0[" + i + "]");
+            assertEquals(expected, progress.get(0).x0TwoD()[i], 1e-4 * Math.max(1, Math.abs(expected)),
+                    "x0[" + i + "]");
         }
     }
 

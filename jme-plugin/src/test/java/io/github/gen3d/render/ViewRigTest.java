@@ -39,7 +39,8 @@ class ViewRigTest {
             // +Y is up in every view: a point above the origin is above the centre (smaller row)
             assertTrue(c.project(new Vector3f(0, 0.3f, 0), null).y < 128f - 10);
         }
-        // seen from the input view, +X is to the right; from the +X view, -Z (the input view's far side) is to the right
+        // seen from the input view, +X is to the right; from the +X view, -Z (the input view's far side) is on the
+        // right
         assertTrue(cams.get(0).project(new Vector3f(0.3f, 0, 0), null).x > 138f);
         assertTrue(cams.get(1).project(new Vector3f(0, 0, -0.3f), null).x > 138f);
     }
@@ -104,7 +105,8 @@ class ViewRigTest {
         assertThrows(IllegalArgumentException.class, () -> ViewRig.orbit(3, 91, 8, 8));
         assertThrows(IllegalArgumentException.class,
                 () -> ViewRig.views(new float[] {0}, new float[] {0, 1}, 1, 40, 8, 8));
-        assertThrows(IllegalArgumentException.class, () -> ViewRig.views(new float[] {0}, new float[] {0}, 0, 40, 8, 8));
+        assertThrows(IllegalArgumentException.class,
+                () -> ViewRig.views(new float[] {0}, new float[] {0}, 0, 40, 8, 8));
         assertThrows(IllegalArgumentException.class, () -> ViewRig.targetViews(0, 8));
         assertThrows(UnsupportedOperationException.class, () -> ViewRig.targetViews(8, 8).clear());
     }
