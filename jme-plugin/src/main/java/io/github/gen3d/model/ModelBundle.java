@@ -44,6 +44,10 @@ public final class ModelBundle implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ModelBundle.class.getName());
     static final String JSON = "bundle.json";
 
+    static {
+        ModelRuntime.init();
+    }
+
     private final BundleManifest manifest;
     private final Path folder;
     private final Device device;

@@ -46,6 +46,11 @@ import java.util.Map;
  * After the bundle is closed every call fails with a {@link ModelBundleException}.
  */
 public final class ModelComponent {
+
+    static {
+        ModelRuntime.init();
+    }
+
     private final String bundle;
     private final BundleManifest.ComponentSpec spec;
     private final Device device;

@@ -43,6 +43,15 @@ final class ModelRuntime {
     }
 
     /**
+     * Does nothing but makes sure the static initialiser (offline properties) has run; the public entry classes
+     * call it from their own static initialisers, before any DJL engine class can be initialised (DJL's
+     * {@code Engine} class calls home from its own static initialiser).
+     */
+    static void init() {
+        // the work is in the static initialiser
+    }
+
+    /**
      * Starts DJL's PyTorch engine on first use (logging its version and GPU count once) and returns it.
      *
      * @param bundle the bundle being loaded, for messages
