@@ -8,8 +8,8 @@ Writes, all committed (CI has no torch; the Java tests only read these files):
   expected.json       fixed inputs and the outputs this script computed for them (float32 values, exact)
   bundle.json         the bundle description with the .pt file's sha256
 
-The model is deterministic (torch.manual_seed(0)); running the script again reproduces the same weights and
-outputs, although the .pt bytes (zip timestamps) may differ, in which case bundle.json gets the new sha256.
+The model is deterministic (torch.manual_seed(0)); with Debian's torch 1.13 running the script again reproduces all
+three files byte for byte. Another torch version may write different .pt bytes; bundle.json then gets the new sha256.
 """
 import argparse
 import hashlib

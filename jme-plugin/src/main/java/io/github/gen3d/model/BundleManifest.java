@@ -6,17 +6,19 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -308,7 +310,7 @@ final class BundleManifest {
         TensorSpec y = out.get(0);
         boolean same = y.rank() == x.rank() && y.type() == TensorSpec.DType.FLOAT32;
         for (int axis = 0; same && axis < x.rank(); axis++) {
-            same = x.fixedDim(axis) == y.fixedDim(axis) && java.util.Objects.equals(x.symbol(axis), y.symbol(axis));
+            same = x.fixedDim(axis) == y.fixedDim(axis) && Objects.equals(x.symbol(axis), y.symbol(axis));
         }
         if (!same) {
             throw r.error("a denoiser's first output must have the first input's shape and be float32: " + x
@@ -421,7 +423,7 @@ final class BundleManifest {
         void knownKeys(JsonObject o, Set<String> known, String where) throws ModelBundleException {
             for (String k : o.keySet()) {
                 if (!known.contains(k)) {
-                    throw error(where + " has an unknown key \"" + k + "\" (known: " + new java.util.TreeSet<>(known)
+                    throw error(where + " has an unknown key \"" + k + "\" (known: " + new TreeSet<>(known)
                             + ")");
                 }
             }

@@ -1,5 +1,6 @@
 package io.github.gen3d.model;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
@@ -60,7 +61,7 @@ final class MlpBlockFactory implements BlockFactory {
                         break;
                     case "silu":
                         // x·sigmoid(x): DJL's swish(Number) keeps a scalar operand that autograd can lose
-                        block.add(list -> new ai.djl.ndarray.NDList(
+                        block.add(list -> new NDList(
                                 list.singletonOrThrow().mul(Activation.sigmoid(list.singletonOrThrow()))));
                         break;
                     case "tanh":

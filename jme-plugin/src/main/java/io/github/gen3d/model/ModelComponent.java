@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One network of a {@link ModelBundle} with its declared contract: call {@link #run(Map)} with named float tensors
@@ -46,6 +48,7 @@ import java.util.Map;
  * After the bundle is closed every call fails with a {@link ModelBundleException}.
  */
 public final class ModelComponent {
+    private static final Logger LOG = Logger.getLogger(ModelComponent.class.getName());
 
     static {
         ModelRuntime.init();
@@ -324,8 +327,7 @@ public final class ModelComponent {
         try {
             owner.close();
         } catch (Exception e) {
-            java.util.logging.Logger.getLogger(ModelComponent.class.getName()).log(java.util.logging.Level.WARNING,
-                    "closing component " + spec.name + " of bundle " + bundle + " failed", e);
+            LOG.log(Level.WARNING, "closing component " + spec.name + " of bundle " + bundle + " failed", e);
         }
     }
 

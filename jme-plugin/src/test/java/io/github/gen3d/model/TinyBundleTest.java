@@ -103,6 +103,8 @@ class TinyBundleTest {
             for (int i = 0; i < want.data().length; i++) {
                 worst = Math.max(worst, Math.abs(want.data()[i] - got.data()[i]));
             }
+            java.util.logging.Logger.getLogger(TinyBundleTest.class.getName()).info(testCase.get("name")
+                    + ": max |djl - torch| = " + worst);
             assertTrue(worst <= 1e-5, testCase.get("name") + ": max |djl - torch| = " + worst);
         }
     }
