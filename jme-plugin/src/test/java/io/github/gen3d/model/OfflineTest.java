@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * Offline is enforced by the runtime's code, not by the build: a fresh JVM with no DJL_OFFLINE in its environment
  * and no ai.djl.offline property loads and runs the tiny bundle without a single http(s) connection attempt (every
  * attempt would be recorded by {@link OfflineProbe}'s URL handler), while plain DJL in the same setting does try to
- * call home, which shows the probe would see it. An environment that says DJL_OFFLINE=false is refused.
+ * call home, which shows the probe would see it. An environment that says DJL_OFFLINE=false is refused, and so is
+ * a classpath without the PyTorch native jar (instead of DJL downloading one).
  */
 class OfflineTest {
 
@@ -42,8 +43,16 @@ class OfflineTest {
         }
     }
 
+    static String classPath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
     static Result probe(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return probeWith(classPath(), env, args);
+    }
+
+    static Result probeWith(String cp, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
@@ -54,6 +63,7 @@ class OfflineTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("DJL_OFFLINE");
         pb.environment().remove("OPT_OUT_TRACKING");
+        pb.environment().remove("PYTORCH_LIBRARY_PATH");
         pb.environment().putAll(env);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
@@ -96,7 +106,20 @@ class OfflineTest {
     @Test
     void nativeLibraryComesFromTheClasspath() {
         assertTrue(ModelRuntime.nativeLibraryAvailable(), "pytorch-native-cpu must be a runtime dependency");
-        assertTrue(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
-                .contains("pytorch-native-cpu"), File.pathSeparator);
+        assertTrue(classPath().contains("pytorch-native-cpu"), classPath());
+    }
+
+    @Test
+    void missingNativeJarIsAClearErrorNotADownload() throws Exception {
+        StringBuilder cp = new StringBuilder();
+        for (String entry : classPath().split(File.pathSeparator)) {
+            if (!entry.contains("pytorch-native-cpu")) {
+                cp.append(cp.length() == 0 ? "" : File.pathSeparator).append(entry);
+            }
+        }
+        Result r = probeWith(cp.toString(), Map.of(), "runtime", tinyFolder());
+        assertNotEquals(0, r.exit, r.output);
+        assertTrue(r.output.contains("the PyTorch native library is not on the classpath"), r.output);
+        assertEquals(0, r.attempts(), r.output);
     }
 }
