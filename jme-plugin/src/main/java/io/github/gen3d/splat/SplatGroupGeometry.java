@@ -146,9 +146,40 @@ final class SplatGroupGeometry extends Geometry {
         requested = new float[12 * count];
         planes = new float[4 * count];
         Material mat = getMaterial();
+        // the previous pack's GPU objects: freed by jME on the render thread once replaced (no-op if never uploaded)
+        Image[] oldImages = {textureImage(mat, "SplatGeometry"), textureImage(mat, "SplatSh"), memberImage};
+        VertexBuffer oldOrder = orderBuffer;
+        try {
+            pack(clouds, starts, degree, mat);
+        } finally {
+            for (Image img : oldImages) {
+                if (img != null && img != memberImage) {
+                    img.dispose();
+                }
+            }
+            if (oldOrder != null && oldOrder != orderBuffer) {
+                oldOrder.dispose();
+            }
+        }
+        if (LOGGER.isLoggable(Level.FINE)) {
+            LOGGER.fine(String.format(Locale.ROOT, "%s: packed %d members, %d splats (SH degree %d) in %.1f ms",
+                    getName(), count, splats, degree, (System.nanoTime() - t0) / 1e6));
+        }
+    }
+
+    private static Image textureImage(Material mat, String param) {
+        return mat.getTextureParam(param) == null ? null : mat.getTextureParam(param).getTextureValue().getImage();
+    }
+
+    private void pack(List<GaussianCloud> clouds, int[] starts, int degree, Material mat) {
+        int count = clouds.size();
         if (splats == 0) {
             setMesh(emptyMesh());
+            mat.clearParam("SplatGeometry");
+            mat.clearParam("SplatSh");
             mat.clearParam("MemberTransforms");
+            memberImage = null;
+            memberData = null;
             setCullHint(CullHint.Always);
             union = null;
             return;
@@ -174,10 +205,6 @@ final class SplatGroupGeometry extends Geometry {
         mat.setInt("ShTexels", SplatData.shTexels(degree));
         mat.setTexture("MemberTransforms", memberTexture(count));
         setCullHint(CullHint.Inherit);
-        if (LOGGER.isLoggable(Level.FINE)) {
-            LOGGER.fine(String.format(Locale.ROOT, "%s: packed %d members, %d splats (SH degree %d) in %.1f ms",
-                    getName(), count, splats, degree, (System.nanoTime() - t0) / 1e6));
-        }
     }
 
     /** A member texture for {@code count} members, every member hidden until the first frame writes it. */
@@ -416,6 +443,16 @@ final class SplatGroupGeometry extends Geometry {
         written = new float[0];
         requested = new float[0];
         planes = new float[0];
+        // the cloned material still names the original's textures: drop them, so that the clone's first pack
+        // (which frees the textures it replaces) never frees the original's; clone(false) shares the material
+        if (original instanceof Geometry o && o.getMaterial() == getMaterial()) {
+            setMaterial(getMaterial().clone());
+        }
+        getMaterial().clearParam("SplatGeometry");
+        getMaterial().clearParam("SplatSh");
+        getMaterial().clearParam("MemberTransforms");
+        memberImage = null;
+        memberData = null;
         setMesh(emptyMesh());
         setCullHint(CullHint.Always);
     }

@@ -164,6 +164,17 @@ class SplatGroupTest {
         assertTrue(copy.groupGeometry().sorter() != group.groupGeometry().sorter());
         assertEquals(2, group.getMemberCount(), "the original keeps its members");
         assertSame(group, a.group());
+        // a clone sharing the material (clone(false)) packs its own textures and leaves the original's alone
+        com.jme3.texture.Texture tex = group.groupGeometry().getMaterial().getTextureParam("SplatGeometry")
+                .getTextureValue();
+        SplatGroup shared = (SplatGroup) group.clone(false);
+        root.attachChild(shared);
+        root.updateGeometricState();
+        assertEquals(2, shared.getMemberCount());
+        assertTrue(shared.groupGeometry().getMaterial() != group.groupGeometry().getMaterial());
+        assertSame(tex, group.groupGeometry().getMaterial().getTextureParam("SplatGeometry").getTextureValue());
+        assertTrue(tex != shared.groupGeometry().getMaterial().getTextureParam("SplatGeometry").getTextureValue());
+        shared.removeFromParent();
 
         group.detachAllChildren();
         root.updateGeometricState();
