@@ -15,6 +15,11 @@ uniform vec3 g_CameraPosition;
 uniform vec2 g_FrustumNearFar;
 uniform sampler2D m_SplatGeometry;
 uniform sampler2D m_SplatSh;
+#ifdef GROUPED
+// SplatGroup: 4 texels per member, rows 0..2 of its world matrix, then (visible, 0, 0, 0); the member index of a
+// splat is the z of its third geometry texel (io.github.gen3d.splat.SplatGroup)
+uniform sampler2D m_MemberTransforms;
+#endif
 
 in vec3 inPosition;    // quad corner, x and y in {-1, +1}
 in float inTexCoord2;  // per instance: the splat index (back-to-front order)
@@ -93,9 +98,22 @@ void main() {
     vec4 g0 = fetchTexel(m_SplatGeometry, splat * 3);
     vec4 g1 = fetchTexel(m_SplatGeometry, splat * 3 + 1);
     vec4 g2 = fetchTexel(m_SplatGeometry, splat * 3 + 2);
+#ifdef GROUPED
+    int member = int(g2.z + 0.5) * 4;
+    vec4 r0 = fetchTexel(m_MemberTransforms, member);
+    vec4 r1 = fetchTexel(m_MemberTransforms, member + 1);
+    vec4 r2 = fetchTexel(m_MemberTransforms, member + 2);
+    if (!(fetchTexel(m_MemberTransforms, member + 3).x > 0.0)) {
+        cull(); // a hidden member (CullHint.Always)
+        return;
+    }
+    mat4 world = transpose(mat4(r0, r1, r2, vec4(0.0, 0.0, 0.0, 1.0)));
+#else
+    mat4 world = g_WorldMatrix;
+#endif
 
     // 1. centre: cloud -> world -> jME view -> RDF camera (c.z > 0 in front)
-    vec4 pw = g_WorldMatrix * vec4(g0.xyz, 1.0);
+    vec4 pw = world * vec4(g0.xyz, 1.0);
     vec4 pv = g_ViewMatrix * pw;
     vec3 c = vec3(pv.x, -pv.y, -pv.z);
     if (!(c.z >= g_FrustumNearFar.x) || g0.w <= 0.0) {
@@ -104,7 +122,7 @@ void main() {
     }
 
     // 2.-3. covariance: cloud -> world (M3 S M3^T) -> RDF camera (W), then EWA
-    mat3 m3 = mat3(g_WorldMatrix);
+    mat3 m3 = mat3(world);
     mat3 sigma = mat3(g1.x, g1.y, g1.z,
                       g1.y, g1.w, g2.x,
                       g1.z, g2.x, g2.y);

@@ -9,6 +9,7 @@ import com.jme3.texture.image.ColorSpace;
 import com.jme3.util.BufferUtils;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
  * Packs a {@link GaussianCloud} into the two RGBA32F data textures {@code Splat.vert} reads with {@code texelFetch}.
@@ -23,6 +24,8 @@ import java.nio.FloatBuffer;
  * <li>SH, stride {@link #shTexels(int)} = ⌈3(d+1)²/4⌉ (1, 3, 7, 12 for degree 0..3): the splat's coefficients in
  * the cloud's own order (coefficient-major, RGB interleaved), four floats per texel, zero padded.</li>
  * </ul>
+ * For a {@link SplatGroup} the clouds of all members are packed one after another into one texture of each kind,
+ * and the geometry texture's free slot {@code z} of texel 2 holds the member index (0 for a plain node).
  */
 final class SplatData {
     /** Width of both data textures, in texels. */
@@ -31,6 +34,8 @@ final class SplatData {
     static final int GEOMETRY_TEXELS = 3;
     /** Most splats one node can draw: the instance index reaches the shader as a float, exact up to 2^24. */
     static final int MAX_SPLATS = 1 << 24;
+    /** Padding source: at least the floats of the widest SH stride. */
+    private static final float[] ZEROS = new float[48];
 
     private SplatData() {
     }
@@ -101,23 +106,40 @@ final class SplatData {
      * @return a new RGBA32F texture, nearest filtering, no mipmaps
      */
     static Texture2D geometryTexture(GaussianCloud cloud) {
-        int n = cloud.size();
+        return geometryTexture(List.of(cloud));
+    }
+
+    /**
+     * Builds one geometry texture for several clouds, one after another (a {@link SplatGroup}): splat {@code j} of
+     * cloud {@code m} is splat {@code (Σ_{k<m} size_k) + j}, and its third texel holds {@code m} in {@code z}
+     * ({@code (Σyz, Σzz, m, 0)}), the member index the grouped shader reads. One cloud gives exactly
+     * {@link #geometryTexture(GaussianCloud)}.
+     *
+     * @param clouds the clouds (not null, none null, unaffected; at most {@link #MAX_SPLATS} splats in all)
+     * @return a new RGBA32F texture, nearest filtering, no mipmaps
+     */
+    static Texture2D geometryTexture(List<GaussianCloud> clouds) {
+        int n = totalSplats(clouds);
         ByteBuffer bytes = newTextureData(n, GEOMETRY_TEXELS);
         FloatBuffer fb = bytes.asFloatBuffer();
-        float[] p = cloud.positions();
-        float[] o = cloud.opacities();
         double[] cov = new double[6];
         float[] row = new float[4 * GEOMETRY_TEXELS];
-        for (int i = 0; i < n; i++) {
-            covariance(cloud, i, cov);
-            row[0] = p[3 * i];
-            row[1] = p[3 * i + 1];
-            row[2] = p[3 * i + 2];
-            row[3] = o[i];
-            for (int j = 0; j < 6; j++) {
-                row[4 + j] = (float) cov[j];
+        for (int m = 0; m < clouds.size(); m++) {
+            GaussianCloud cloud = clouds.get(m);
+            float[] p = cloud.positions();
+            float[] o = cloud.opacities();
+            row[10] = m;
+            for (int i = 0; i < cloud.size(); i++) {
+                covariance(cloud, i, cov);
+                row[0] = p[3 * i];
+                row[1] = p[3 * i + 1];
+                row[2] = p[3 * i + 2];
+                row[3] = o[i];
+                for (int j = 0; j < 6; j++) {
+                    row[4 + j] = (float) cov[j];
+                }
+                fb.put(row);
             }
-            fb.put(row);
         }
         return toTexture(bytes, rows(n, GEOMETRY_TEXELS), "splat geometry");
     }
@@ -129,20 +151,53 @@ final class SplatData {
      * @return a new RGBA32F texture, nearest filtering, no mipmaps
      */
     static Texture2D shTexture(GaussianCloud cloud) {
-        int n = cloud.size();
-        int stride = shTexels(cloud.shDegree());
-        int k3 = cloud.shCoefficients() * 3;
+        return shTexture(List.of(cloud), cloud.shDegree());
+    }
+
+    /**
+     * Builds one SH texture for several clouds, one after another (as {@link #geometryTexture(List)}), with the
+     * stride of {@code degree}: a cloud of lower degree is zero padded (which evaluates identically), one of higher
+     * degree is cut to the first {@code (degree+1)²} coefficients.
+     *
+     * @param clouds the clouds (not null, none null, unaffected)
+     * @param degree the SH degree packed, 0..3
+     * @return a new RGBA32F texture, nearest filtering, no mipmaps
+     */
+    static Texture2D shTexture(List<GaussianCloud> clouds, int degree) {
+        int n = totalSplats(clouds);
+        int stride = shTexels(degree);
         ByteBuffer bytes = newTextureData(n, stride);
         FloatBuffer fb = bytes.asFloatBuffer();
-        float[] sh = cloud.sh();
-        int pad = stride * 4 - k3;
-        for (int i = 0; i < n; i++) {
-            fb.put(sh, i * k3, k3);
-            for (int j = 0; j < pad; j++) {
-                fb.put(0f);
+        int wanted3 = SphericalHarmonics.coefficientCount(degree) * 3;
+        for (GaussianCloud cloud : clouds) {
+            int k3 = cloud.shCoefficients() * 3;
+            int copy = Math.min(k3, wanted3);
+            int pad = stride * 4 - copy;
+            float[] sh = cloud.sh();
+            for (int i = 0; i < cloud.size(); i++) {
+                fb.put(sh, i * k3, copy);
+                fb.put(ZEROS, 0, pad);
             }
         }
         return toTexture(bytes, rows(n, stride), "splat SH");
+    }
+
+    /**
+     * Total splats of several clouds.
+     *
+     * @param clouds the clouds (not null, none null, unaffected)
+     * @return the sum of their sizes
+     * @throws IllegalArgumentException if it exceeds {@link #MAX_SPLATS}
+     */
+    static int totalSplats(List<GaussianCloud> clouds) {
+        long n = 0;
+        for (GaussianCloud c : clouds) {
+            n += c.size();
+        }
+        if (n > MAX_SPLATS) {
+            throw new IllegalArgumentException("at most " + MAX_SPLATS + " splats in one draw, got " + n);
+        }
+        return (int) n;
     }
 
     /** A zeroed, native-order direct buffer for a whole texture (rows × width texels of 16 bytes). */

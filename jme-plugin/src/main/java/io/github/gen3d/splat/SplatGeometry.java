@@ -209,6 +209,23 @@ final class SplatGeometry extends Geometry {
     }
 
     /**
+     * Culls this geometry while a {@link SplatGroup} above its node draws the node's splats (the group's single
+     * draw replaces this one, and this geometry's sorter then gets no requests and ends by itself); otherwise
+     * jME's usual test.
+     *
+     * @param cam the camera (not null)
+     * @return false while grouped, else {@link com.jme3.scene.Spatial#checkCulling}'s answer
+     */
+    @Override
+    public boolean checkCulling(Camera cam) {
+        if (getParent() instanceof SplatNode owner && owner.drawnByGroup()) {
+            setLastFrustumIntersection(Camera.FrustumIntersect.Outside);
+            return false;
+        }
+        return super.checkCulling(cam);
+    }
+
+    /**
      * Keeps the cloud's padded bounds: the mesh's own vertices (a unit quad) say nothing about where splats are.
      */
     @Override

@@ -33,7 +33,8 @@ import java.util.Objects;
  * <h2>Limitations</h2>
  * <ul>
  * <li>Each node is sorted on its own; jME's transparent bucket orders nodes by distance. Nodes whose splats
- * interpenetrate are not merged into one order, so their overlap may composite in the wrong order.</li>
+ * interpenetrate are not merged into one order, so their overlap may composite in the wrong order: attach such
+ * nodes under one {@link SplatGroup}, which draws all of them in one globally sorted draw.</li>
  * <li>Uniform scale only (non-uniform world scale distorts covariances and colour directions); perspective cameras
  * only.</li>
  * <li>The cloud is snapshotted when the node is built (positions) and when the material is made (everything else):
@@ -47,6 +48,8 @@ import java.util.Objects;
 public class SplatNode extends Node {
     private GaussianCloud cloud;
     private SplatGeometry geometry;
+    /** The group that claimed this node (render thread only); it draws the node while it is an ancestor. */
+    private SplatGroup group;
 
     /**
      * A node without a material; call {@link #initMaterial(AssetManager)} before it is rendered.
@@ -120,6 +123,37 @@ public class SplatNode extends Node {
         return geometry;
     }
 
+    /** @return the group that last claimed this node, or null (package use) */
+    SplatGroup group() {
+        return group;
+    }
+
+    /**
+     * Claims or releases this node for a group (render thread).
+     *
+     * @param g the group drawing this node, or null
+     */
+    void setGroup(SplatGroup g) {
+        this.group = g;
+    }
+
+    /**
+     * @return true while a {@link SplatGroup} that claimed this node is one of its ancestors and draws it (then the
+     *     node's own geometry is not drawn)
+     */
+    boolean drawnByGroup() {
+        SplatGroup g = group;
+        if (g == null || !g.drawsMembers()) {
+            return false;
+        }
+        for (Node p = getParent(); p != null; p = p.getParent()) {
+            if (p == g) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Stops the sorter thread when the node is detached (rendering it again restarts it).
      *
@@ -143,5 +177,6 @@ public class SplatNode extends Node {
     public void cloneFields(Cloner cloner, Object original) {
         super.cloneFields(cloner, original);
         this.geometry = cloner.clone(geometry);
+        this.group = null; // a group (or the cloned group) claims the clone on its next update
     }
 }

@@ -1,5 +1,6 @@
 package io.github.gen3d.splat;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +13,7 @@ import com.jme3.math.Vector3f;
 import com.jme3.texture.Image;
 import com.jme3.texture.Texture2D;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +91,57 @@ class SplatDataTest {
                     float want = f < k3 ? c.sh()[i * k3 + f] : 0f;
                     assertEquals(want, t[f], "degree " + deg + " splat " + i + " float " + f);
                 }
+            }
+        }
+    }
+
+    /**
+     * Several clouds packed one after another (a SplatGroup): each splat's texels equal those of its own cloud's
+     * single texture, except the member index in texel 2's z; SH at a common degree is cut or zero padded.
+     */
+    @Test
+    void concatenatedTexturesForGroups() {
+        GaussianCloud a = GpuSplatRenderTest.randomCloud(1500, 0, 31L, 1f);
+        GaussianCloud b = GpuSplatRenderTest.randomCloud(7, 3, 32L, 1f);
+        GaussianCloud c = GpuSplatRenderTest.randomCloud(2200, 2, 33L, 1f);
+        List<GaussianCloud> clouds = List.of(a, new GaussianCloud(0, 1), b, c);
+        assertEquals(3707, SplatData.totalSplats(clouds));
+        ByteBuffer geo = SplatData.geometryTexture(clouds).getImage().getData(0);
+        int[] member = {0, 2, 3};
+        GaussianCloud[] own = {a, b, c};
+        int start = 0;
+        for (int m = 0; m < own.length; m++) {
+            ByteBuffer single = SplatData.geometryTexture(own[m]).getImage().getData(0);
+            for (int i = 0; i < own[m].size(); i++) {
+                float[] want = new float[12];
+                float[] got = new float[12];
+                for (int k = 0; k < 3; k++) {
+                    readTexel(single, i * 3 + k, want, 4 * k);
+                    readTexel(geo, (start + i) * 3 + k, got, 4 * k);
+                }
+                want[10] = member[m];
+                assertArrayEquals(want, got, "cloud " + m + " splat " + i);
+            }
+            start += own[m].size();
+        }
+        for (int degree = 0; degree <= 3; degree++) {
+            int stride = SplatData.shTexels(degree);
+            ByteBuffer sh = SplatData.shTexture(clouds, degree).getImage().getData(0);
+            int kept = 3 * (degree + 1) * (degree + 1);
+            start = 0;
+            for (GaussianCloud cl : own) {
+                int k3 = cl.shCoefficients() * 3;
+                for (int i = 0; i < cl.size(); i += 3) {
+                    float[] t = new float[4 * stride];
+                    for (int k = 0; k < stride; k++) {
+                        readTexel(sh, (start + i) * stride + k, t, 4 * k);
+                    }
+                    for (int f = 0; f < t.length; f++) {
+                        float want = f < Math.min(k3, kept) ? cl.sh()[i * k3 + f] : 0f;
+                        assertEquals(want, t[f], "degree " + degree + " splat " + (start + i) + " float " + f);
+                    }
+                }
+                start += cl.size();
             }
         }
     }

@@ -66,4 +66,29 @@ public final class SplatSortBenchAccess {
         sort.sortDescending(depths, n, order);
         return order;
     }
+
+    /**
+     * The group sorter's job: depths of several concatenated members along their planes, then the radix sort.
+     *
+     * @param starts member boundaries (not null, unaffected; last = n)
+     * @param planes 4 floats per member (not null, unaffected)
+     * @return the order (internal array)
+     */
+    public int[] groupDepthsAndRadix(int[] starts, float[] planes) {
+        SplatSorter.computeDepths(positions, starts, planes, depths);
+        sort.sortDescending(depths, n, order);
+        return order;
+    }
+
+    /**
+     * What a group repack spends on the CPU: both concatenated data textures of several clouds.
+     *
+     * @param clouds the members' clouds (not null, unaffected)
+     * @param degree SH degree packed
+     * @return the two textures' images' total bytes
+     */
+    public static long packGroupTextures(java.util.List<GaussianCloud> clouds, int degree) {
+        return SplatData.geometryTexture(clouds).getImage().getData(0).capacity()
+                + (long) SplatData.shTexture(clouds, degree).getImage().getData(0).capacity();
+    }
 }
