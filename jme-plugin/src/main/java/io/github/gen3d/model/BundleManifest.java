@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import io.github.gen3d.diffusion.SchedulerConfig;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -40,7 +41,7 @@ final class BundleManifest {
     private static final Set<String> TOP_KEYS = Set.of("format", "formatVersion", "name", "version", "licence",
             "description", "devices", "files", "components", "metadata");
     private static final Set<String> COMPONENT_KEYS = Set.of("role", "backend", "file", "prediction", "resolution",
-            "views", "inputs", "outputs", "block", "options", "description", "metadata");
+            "views", "inputs", "outputs", "block", "options", "description", "metadata", "scheduler");
     private static final Set<String> TENSOR_KEYS = Set.of("name", "shape", "dtype", "range", "description");
 
     /** What a component is for; the sampler relies on the role's extra rules. */
@@ -69,10 +70,12 @@ final class BundleManifest {
         final List<TensorSpec> outputs;
         final String block;
         final Map<String, String> options;
+        /** a denoiser's training noise schedule from its {@code "scheduler"} object, or null */
+        final SchedulerConfig scheduler;
 
         ComponentSpec(String name, Role role, Backend backend, String file, String prediction, int resolution,
                 int views, List<TensorSpec> inputs, List<TensorSpec> outputs, String block,
-                Map<String, String> options) {
+                Map<String, String> options, SchedulerConfig scheduler) {
             this.name = name;
             this.role = role;
             this.backend = backend;
@@ -84,6 +87,7 @@ final class BundleManifest {
             this.outputs = Collections.unmodifiableList(outputs);
             this.block = block;
             this.options = Collections.unmodifiableMap(options);
+            this.scheduler = scheduler;
         }
     }
 
@@ -276,8 +280,15 @@ final class BundleManifest {
         } else if (role == Role.RECONSTRUCTOR) {
             checkReconstructor(r, outputs);
         }
+        SchedulerConfig scheduler = null;
+        if (c.has("scheduler")) {
+            if (role != Role.DENOISER) {
+                throw r.error("\"scheduler\" only applies to role denoiser");
+            }
+            scheduler = SchedulerJson.parse(r.object(c, "scheduler"), prediction, bundle, cname);
+        }
         return new ComponentSpec(cname, role, backend, file, prediction, resolution, views, inputs, outputs, block,
-                options);
+                options, scheduler);
     }
 
     private static void checkDenoiser(Reader r, String prediction, int resolution, int views, List<TensorSpec> in,

@@ -15,6 +15,7 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.util.Pair;
+import io.github.gen3d.diffusion.SchedulerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -62,6 +63,7 @@ public final class ModelComponent {
     private final AutoCloseable owner;
     private final ParameterStore store;
     private boolean closed;
+    private long calls;
 
     private ModelComponent(String bundle, BundleManifest.ComponentSpec spec, Device device, Block block,
             NDManager manager, AutoCloseable owner) {
@@ -211,6 +213,21 @@ public final class ModelComponent {
         return spec.views;
     }
 
+    /**
+     * The noise schedule a denoiser was trained with, from its {@code "scheduler"} object in bundle.json (diffusers'
+     * {@code DDIMScheduler} keys and defaults; see {@code docs/model-bundles.md}).
+     *
+     * @return the configuration with this component's prediction type, or null when none is declared
+     */
+    public SchedulerConfig scheduler() {
+        return spec.scheduler;
+    }
+
+    /** @return the name of the bundle this component belongs to, for messages (not null) */
+    String bundleName() {
+        return bundle;
+    }
+
     /** @return the input contract in call order (not null, unmodifiable) */
     public List<TensorSpec> inputs() {
         return spec.inputs;
@@ -235,6 +252,22 @@ public final class ModelComponent {
      *     contract, or the bundle is closed
      */
     public Map<String, Tensor> run(Tensor... inputs) throws ModelBundleException {
+        return run(named(inputs), false);
+    }
+
+    /**
+     * Like {@link #run(Tensor...)}, but output 0 may hold NaN or infinity (its range is still checked for finite
+     * values): a reconstructor's Gaussians, whose broken rows the caller drops.
+     *
+     * @param inputs one tensor per declared input (not null, unaffected)
+     * @return the outputs by name (not null, new tensors)
+     * @throws ModelBundleException as {@link #run(Tensor...)}, except for non-finite values in output 0
+     */
+    Map<String, Tensor> runAllowingNonFiniteOutput(Tensor... inputs) throws ModelBundleException {
+        return run(named(inputs), true);
+    }
+
+    private Map<String, Tensor> named(Tensor... inputs) throws ModelBundleException {
         if (inputs.length != spec.inputs.size()) {
             throw error("takes " + spec.inputs.size() + " inputs " + spec.inputs + ", got " + inputs.length);
         }
@@ -242,7 +275,7 @@ public final class ModelComponent {
         for (int i = 0; i < inputs.length; i++) {
             named.put(spec.inputs.get(i).name(), inputs[i]);
         }
-        return run(named);
+        return named;
     }
 
     /**
@@ -253,7 +286,12 @@ public final class ModelComponent {
      * @throws ModelBundleException if an input breaks the contract, the network fails, its outputs break the
      *     contract, or the bundle is closed
      */
-    public synchronized Map<String, Tensor> run(Map<String, Tensor> inputs) throws ModelBundleException {
+    public Map<String, Tensor> run(Map<String, Tensor> inputs) throws ModelBundleException {
+        return run(inputs, false);
+    }
+
+    private synchronized Map<String, Tensor> run(Map<String, Tensor> inputs, boolean nonFiniteOutput0)
+            throws ModelBundleException {
         checkOpen();
         for (String key : inputs.keySet()) {
             if (spec.inputs.stream().noneMatch(s -> s.name().equals(key))) {
@@ -269,9 +307,10 @@ public final class ModelComponent {
                 throw error("input \"" + s.name() + "\" is missing; inputs: " + spec.inputs);
             }
             checkShape(s, t.shape(), bindings, "input");
-            checkValues(s, t.data(), "input");
+            checkValues(s, t.data(), "input", false);
             ordered[i] = t;
         }
+        calls++;
         try (NDManager scope = manager.newSubManager()) {
             NDList in = new NDList(ordered.length);
             for (int i = 0; i < ordered.length; i++) {
@@ -289,7 +328,7 @@ public final class ModelComponent {
                 long[] shape = a.getShape().getShape();
                 checkShape(s, shape, bindings, "output");
                 float[] data = fromArray(s, a);
-                checkValues(s, data, "output");
+                checkValues(s, data, "output", nonFiniteOutput0 && i == 0);
                 result.put(s.name(), new Tensor(data, shape));
             }
             return result;
@@ -312,6 +351,11 @@ public final class ModelComponent {
         NDList out = block.forward(store, in, false);
         out.attach(scope);
         return out;
+    }
+
+    /** @return how many calls passed the input checks and reached the network (for tests and statistics) */
+    synchronized long callCount() {
+        return calls;
     }
 
     /** @return the manager that owns the parameters; make per-call sub-managers from it */
@@ -368,7 +412,8 @@ public final class ModelComponent {
         }
     }
 
-    private void checkValues(TensorSpec s, float[] data, String kind) throws ModelBundleException {
+    private void checkValues(TensorSpec s, float[] data, String kind, boolean allowNonFinite)
+            throws ModelBundleException {
         double lo = s.min();
         double hi = s.max();
         boolean integral = s.type() != TensorSpec.DType.FLOAT32;
@@ -379,6 +424,9 @@ public final class ModelComponent {
         for (int i = 0; i < data.length; i++) {
             float v = data[i];
             if (!Float.isFinite(v)) {
+                if (allowNonFinite) {
+                    continue;
+                }
                 throw error(kind + " \"" + s.name() + "\" holds " + v + " at index " + i);
             }
             if (v < lo || v > hi) {
