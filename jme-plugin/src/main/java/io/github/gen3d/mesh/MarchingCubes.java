@@ -37,6 +37,30 @@ public final class MarchingCubes {
      */
     public static TriangleMesh extract(float[] values, float[] weights, float[] colours, int nx, int ny, int nz,
             float[] origin, float voxel) {
+        validate(values, weights, nx, ny, nz, origin, voxel);
+        if (colours != null && colours.length != 3L * values.length) {
+            throw new IllegalArgumentException("colours length " + colours.length + " != 3 * " + values.length);
+        }
+        return new Extractor(values, weights, colours == null ? null : (i, k) -> colours[3 * i + k], nx, ny, nz,
+                origin, voxel).run();
+    }
+
+    /**
+     * As {@link #extract(float[], float[], float[], int, int, int, float[], float)} with colours as bytes 0..255
+     * (the TSDF volume's storage), so no float copy of the colour grid is needed.
+     */
+    static TriangleMesh extractBytes(float[] values, float[] weights, byte[] colours, int nx, int ny, int nz,
+            float[] origin, float voxel) {
+        validate(values, weights, nx, ny, nz, origin, voxel);
+        if (colours == null || colours.length != 3L * values.length) {
+            throw new IllegalArgumentException("byte colours must have 3 per value");
+        }
+        return new Extractor(values, weights, (i, k) -> (colours[3 * i + k] & 0xFF) / 255f, nx, ny, nz, origin,
+                voxel).run();
+    }
+
+    private static void validate(float[] values, float[] weights, int nx, int ny, int nz, float[] origin,
+            float voxel) {
         if (values == null || origin == null || origin.length != 3) {
             throw new IllegalArgumentException("values and a 3-element origin are required");
         }
@@ -47,19 +71,20 @@ public final class MarchingCubes {
         if (weights != null && weights.length != values.length) {
             throw new IllegalArgumentException("weights length " + weights.length + " != " + values.length);
         }
-        if (colours != null && colours.length != 3L * values.length) {
-            throw new IllegalArgumentException("colours length " + colours.length + " != 3 * " + values.length);
-        }
         if (!(voxel > 0) || !Float.isFinite(voxel)) {
             throw new IllegalArgumentException("voxel size must be positive and finite: " + voxel);
         }
-        return new Extractor(values, weights, colours, nx, ny, nz, origin, voxel).run();
+    }
+
+    /** Colour channel {@code k} of grid point {@code i}. */
+    interface Colours {
+        float get(int i, int k);
     }
 
     private static final class Extractor {
         final float[] v;
         final float[] w;
-        final float[] col;
+        final Colours col;
         final int nx, ny, nz, layer;
         final float[] origin;
         final float voxel;
@@ -70,7 +95,7 @@ public final class MarchingCubes {
         int[] tri = new int[3 * 2048];
         int nt;
 
-        Extractor(float[] v, float[] w, float[] col, int nx, int ny, int nz, float[] origin, float voxel) {
+        Extractor(float[] v, float[] w, Colours col, int nx, int ny, int nz, float[] origin, float voxel) {
             this.v = v;
             this.w = w;
             this.col = col;
@@ -193,7 +218,8 @@ public final class MarchingCubes {
             int q = 4 * nv;
             if (col != null) {
                 for (int k = 0; k < 3; k++) {
-                    rgba[q + k] = col[3 * i0 + k] + t * (col[3 * i1 + k] - col[3 * i0 + k]);
+                    float ca = col.get(i0, k);
+                    rgba[q + k] = ca + t * (col.get(i1, k) - ca);
                 }
             } else {
                 rgba[q] = rgba[q + 1] = rgba[q + 2] = 1;
