@@ -92,6 +92,7 @@ public final class MarchingCubes {
         int[] zCache;
         float[] pos = new float[3 * 1024], nrm = new float[3 * 1024], rgba = new float[4 * 1024];
         int nv;
+        final float[] grad0 = new float[3], grad1 = new float[3];
         int[] tri = new int[3 * 2048];
         int nt;
 
@@ -201,7 +202,7 @@ public final class MarchingCubes {
             pos[p] = origin[0] + voxel * (gx + (axis == 0 ? t : 0));
             pos[p + 1] = origin[1] + voxel * (gy + (axis == 1 ? t : 0));
             pos[p + 2] = origin[2] + voxel * (gz + (axis == 2 ? t : 0));
-            float[] g0 = new float[3], g1 = new float[3];
+            float[] g0 = grad0, g1 = grad1;
             gradient(gx, gy, gz, g0);
             int hx = gx + (axis == 0 ? 1 : 0), hy = gy + (axis == 1 ? 1 : 0), hz = gz + (axis == 2 ? 1 : 0);
             gradient(hx, hy, hz, g1);

@@ -110,5 +110,11 @@ class TsdfFusionTest {
         assertThrows(IllegalArgumentException.class, () -> new TsdfVolume(new float[] {Float.NaN, 0, 0}, 1f, 8, 5f));
         assertThrows(IllegalArgumentException.class, () -> new TsdfVolume(new float[3], -1f, 8, 5f));
         assertEquals(400L * 400 * 400 * 12, TsdfVolume.bytesFor(400));
+        // 400³ (768 MB) must be accepted under the tests' 3 GB heap, 1024³ (12.9 GB) refused by the heap check
+        if (Runtime.getRuntime().maxMemory() >= 2L << 30) {
+            TsdfVolume.checkBudget(400);
+        }
+        e = assertThrows(IllegalArgumentException.class, () -> TsdfVolume.checkBudget(1024));
+        assertTrue(e.getMessage().contains("heap"), e.getMessage());
     }
 }
