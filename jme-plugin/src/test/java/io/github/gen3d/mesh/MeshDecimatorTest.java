@@ -16,7 +16,9 @@ class MeshDecimatorTest {
         assertTrue(MeshCleanup.edgeReport(sphere).watertight());
         int budget = 1000;
         assertTrue(sphere.triangleCount() > 8 * budget, "fine input: " + sphere.triangleCount());
+        long t0 = System.nanoTime();
         TriangleMesh dec = MeshDecimator.decimate(sphere, budget);
+        double ms = (System.nanoTime() - t0) / 1e6;
         assertTrue(dec.triangleCount() <= budget, "budget met: " + dec.triangleCount());
         assertTrue(dec.triangleCount() >= budget * 8 / 10, "not over-simplified: " + dec.triangleCount());
         assertTrue(MeshCleanup.edgeReport(dec).watertight(), "edge collapse keeps a closed surface closed");
@@ -28,6 +30,8 @@ class MeshDecimatorTest {
         double[] fwd = Geometry3.vertexToSurface(sphere, dec);
         double[] back = Geometry3.vertexToSurface(dec, sphere);
         double chamfer = Geometry3.mean(fwd) + Geometry3.mean(back);
+        System.out.printf("decimate %d -> %d triangles in %.1f ms; chamfer %.5f, hausdorff %.5f, sagitta %.5f%n",
+                sphere.triangleCount(), dec.triangleCount(), ms, chamfer, Geometry3.max(fwd), sagitta);
         assertTrue(chamfer < 2 * sagitta, "chamfer " + chamfer + " vs sagitta " + sagitta);
         assertTrue(Geometry3.max(fwd) < 4 * sagitta, "hausdorff " + Geometry3.max(fwd) + " vs " + sagitta);
         assertEquals(sphere.signedVolume(), dec.signedVolume(), 0.02 * sphere.signedVolume());
