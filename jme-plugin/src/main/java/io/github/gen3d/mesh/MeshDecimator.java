@@ -14,8 +14,8 @@ import org.lwjgl.util.meshoptimizer.MeshOptimizer;
  *
  * <p>meshoptimizer's simplifier is a quadric-error edge collapser that writes a new index buffer over the
  * <em>original</em> vertices, so every attribute (normals, vertex colours) is kept exactly by reindexing; unused
- * vertices are then dropped. When topology stops the edge collapser above the budget (meshes with many borders),
- * the sloppy (vertex clustering) simplifier is used as a fallback so the budget is always met.
+ * vertices are then dropped. Should the edge collapser stop above the budget, the sloppy (vertex clustering)
+ * simplifier is used as a fallback so the budget is always met.
  *
  * <p>Run {@link MeshCleanup#mergeVertices} first: the simplifier only collapses edges between shared vertices.
  */
@@ -31,7 +31,7 @@ public final class MeshDecimator {
      * @param mesh the input (not null, unaffected)
      * @param maxTriangles the face budget (at least 1)
      * @return the input itself if it already meets the budget, else a new decimated mesh (not null)
-     * @throws IOException if the meshoptimizer native library cannot be loaded
+     * @throws IOException if the meshoptimizer native library cannot be loaded or a position is not finite
      * @throws IllegalArgumentException if maxTriangles is below 1
      */
     public static TriangleMesh decimate(TriangleMesh mesh, int maxTriangles) throws IOException {
@@ -50,7 +50,7 @@ public final class MeshDecimator {
      * @param mesh the mesh (not null, unaffected)
      * @param fractions triangle fractions per level, each in (0, 1] (not null, unaffected)
      * @return one index array per level (not null, new)
-     * @throws IOException if the meshoptimizer native library cannot be loaded
+     * @throws IOException if the meshoptimizer native library cannot be loaded or a position is not finite
      * @throws IllegalArgumentException if a fraction is out of range
      */
     public static int[][] lodIndices(TriangleMesh mesh, float... fractions) throws IOException {
@@ -72,15 +72,28 @@ public final class MeshDecimator {
      * @param mesh the mesh (not null, unaffected)
      * @param maxTriangles the face budget (at least 1)
      * @return the indices, three per triangle (not null, new)
-     * @throws IOException if the meshoptimizer native library cannot be loaded
+     * @throws IOException if the meshoptimizer native library cannot be loaded or a position is not finite
      */
     static int[] simplifiedIndices(TriangleMesh mesh, int maxTriangles) throws IOException {
+        return simplify(mesh, maxTriangles, false);
+    }
+
+    /**
+     * Like {@link #simplifiedIndices}, with the edge collapser skipped when {@code sloppyOnly} (so the fallback
+     * can be tested: meshoptimizer's edge collapser reaches the budget on every mesh the tests could build).
+     */
+    static int[] simplify(TriangleMesh mesh, int maxTriangles, boolean sloppyOnly) throws IOException {
         if (maxTriangles < 1) {
             throw new IllegalArgumentException("face budget " + maxTriangles + " must be at least 1");
         }
         int[] src = mesh.indices();
         if (src.length / 3 <= maxTriangles) {
             return src.clone();
+        }
+        for (float f : mesh.positions()) {
+            if (!Float.isFinite(f)) {
+                throw new IOException("cannot decimate a mesh with a non-finite vertex coordinate (" + f + ")");
+            }
         }
         long target = 3L * maxTriangles;
         IntBuffer indices = null;
@@ -94,8 +107,8 @@ public final class MeshDecimator {
             positions.put(mesh.positions()).flip();
             int vertexCount = mesh.vertexCount();
             // target error 1 = the whole mesh extent: the budget, not the error, decides where to stop
-            long count = MeshOptimizer.meshopt_simplify(dest, indices, positions, vertexCount, 12L, target, 1f, 0,
-                    null);
+            long count = sloppyOnly ? Long.MAX_VALUE
+                    : MeshOptimizer.meshopt_simplify(dest, indices, positions, vertexCount, 12L, target, 1f, 0, null);
             if (count > target) {
                 LOG.log(Level.FINE, "edge collapse stopped at {0} indices (target {1}); using sloppy simplifier",
                         new Object[] {count, target});

@@ -60,6 +60,51 @@ class MeshDecimatorTest {
     }
 
     @Test
+    void manySmallClosedPiecesStillMeetTheBudget() throws Exception {
+        // 1000 separate closed tetrahedra (4000 triangles) to 200 triangles: pieces must go away entirely
+        java.util.Random rnd = new java.util.Random(9);
+        int n = 1000;
+        float[] p = new float[12 * n];
+        int[] idx = new int[12 * n];
+        int[] tet = {0, 2, 1, 0, 1, 3, 1, 2, 3, 0, 3, 2};
+        for (int t = 0; t < n; t++) {
+            float[] c = {rnd.nextFloat() * 10, rnd.nextFloat() * 10, rnd.nextFloat() * 10};
+            float[] corners = {0, 0, 0, 0.1f, 0, 0, 0, 0.1f, 0, 0, 0, 0.1f};
+            for (int k = 0; k < 12; k++) {
+                p[12 * t + k] = corners[k] + c[k % 3];
+                idx[12 * t + k] = 4 * t + tet[k];
+            }
+        }
+        TriangleMesh pieces = new TriangleMesh(p, new float[p.length], new float[16 * n], idx);
+        TriangleMesh dec = MeshDecimator.decimate(pieces, 200);
+        assertTrue(dec.triangleCount() <= 200 && dec.triangleCount() > 0, "triangles " + dec.triangleCount());
+    }
+
+    @Test
+    void sloppyFallbackMeetsBudgetAndRoughlyKeepsShape() throws Exception {
+        TriangleMesh sphere = MeshShapes.sphere(R, 48, 96);
+        int budget = 1000;
+        int[] idx = MeshDecimator.simplify(sphere, budget, true);
+        assertTrue(idx.length / 3 <= budget && idx.length / 3 > budget / 4, "triangles " + idx.length / 3);
+        TriangleMesh dec = MeshCleanup.compact(
+                new TriangleMesh(sphere.positions(), sphere.normals(), sphere.colours(), idx));
+        // vertex clustering is coarser: allow a few edge lengths rather than a sagitta
+        double edge = Math.sqrt(4 * Math.PI * R * R / budget * 4 / Math.sqrt(3));
+        double chamfer = Geometry3.mean(Geometry3.vertexToSurface(sphere, dec))
+                + Geometry3.mean(Geometry3.vertexToSurface(dec, sphere));
+        assertTrue(chamfer < 0.5 * edge, "sloppy chamfer " + chamfer + " vs edge " + edge);
+    }
+
+    @Test
+    void nonFinitePositionIsAnIOException() {
+        TriangleMesh sphere = MeshShapes.sphere(R, 8, 16);
+        float[] p = sphere.positions().clone();
+        p[4] = Float.NaN;
+        TriangleMesh bad = new TriangleMesh(p, sphere.normals(), sphere.colours(), sphere.indices());
+        assertThrows(java.io.IOException.class, () -> MeshDecimator.decimate(bad, 10));
+    }
+
+    @Test
     void smallMeshIsReturnedAndBadBudgetRejected() throws Exception {
         TriangleMesh cube = MeshShapes.cube(0, 0, 0, 1, new float[] {1, 1, 1, 1});
         assertSame(cube, MeshDecimator.decimate(cube, 12));
