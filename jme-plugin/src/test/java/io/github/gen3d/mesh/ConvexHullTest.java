@@ -121,6 +121,22 @@ class ConvexHullTest {
     }
 
     @Test
+    void integerLatticeIsHandled() {
+        // 10 x 10 x 10 lattice: massively coplanar and cospherical input
+        float[] pts = new float[3 * 1000];
+        for (int i = 0; i < 1000; i++) {
+            pts[3 * i] = i % 10;
+            pts[3 * i + 1] = (i / 10) % 10;
+            pts[3 * i + 2] = i / 100;
+        }
+        ConvexHull hull = ConvexHull.of(pts);
+        checkHull(pts, hull, 1e-6);
+        TriangleMesh m = new TriangleMesh(hull.vertices(), new float[3 * hull.vertexCount()],
+                new float[4 * hull.vertexCount()], hull.indices());
+        assertEquals(729.0, m.signedVolume(), 1e-6);
+    }
+
+    @Test
     void degenerateInputIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> ConvexHull.of(new float[] {0, 0, 0, 1, 0, 0, 0, 1, 0}));
         float[] flat = new float[3 * 50];
