@@ -3,6 +3,7 @@ package io.github.gen3d.mesh;
 import com.jme3.bounding.BoundingBox;
 import com.jme3.math.Vector3f;
 import com.jme3.scene.Mesh;
+import java.io.IOException;
 
 /**
  * Collision shapes for a mesh in plain data a physics library can consume, without depending on one. With Minie,
@@ -65,6 +66,46 @@ public final class CollisionProxy {
             hi = new int[0];
         }
         return new CollisionProxy(jmeMesh, box, hv, hi);
+    }
+
+    /**
+     * Like {@link #of(TriangleMesh, Mesh)}, with the hull reduced to at most {@code maxHullVertices} points for
+     * physics engines that prefer small hulls (Bullet suggests about 100): the hull surface is decimated with
+     * {@link MeshDecimator} (its vertices are a subset of the full hull's, so the reduced hull lies inside it)
+     * and the hull of the remaining points is taken.
+     *
+     * @param source the triangle mesh (not null, unaffected, at least one vertex)
+     * @param jmeMesh the jME mesh built from it (not null, not copied)
+     * @param maxHullVertices the largest number of hull points (at least 4)
+     * @return the proxy (not null)
+     * @throws IOException if the decimator's native library is unavailable
+     * @throws IllegalArgumentException if the mesh has no vertices or maxHullVertices is below 4
+     */
+    public static CollisionProxy of(TriangleMesh source, Mesh jmeMesh, int maxHullVertices) throws IOException {
+        if (maxHullVertices < 4) {
+            throw new IllegalArgumentException("a hull needs at least 4 points, not " + maxHullVertices);
+        }
+        CollisionProxy full = of(source, jmeMesh);
+        if (full.hullVertices.length / 3 <= maxHullVertices || full.hullIndices.length == 0) {
+            return full;
+        }
+        int nv = full.hullVertices.length / 3;
+        TriangleMesh hullMesh = new TriangleMesh(full.hullVertices, new float[3 * nv], new float[4 * nv],
+                full.hullIndices);
+        // a closed triangulated sphere-like surface with V vertices has 2V - 4 faces
+        int budget = 2 * maxHullVertices - 4;
+        while (true) {
+            TriangleMesh small = MeshDecimator.decimate(hullMesh, budget);
+            try {
+                ConvexHull hull = ConvexHull.of(small.positions());
+                if (hull.vertexCount() <= maxHullVertices || budget <= 4) {
+                    return new CollisionProxy(jmeMesh, full.box, hull.vertices(), hull.indices());
+                }
+            } catch (IllegalArgumentException flat) {
+                return full;
+            }
+            budget = Math.max(4, budget * 3 / 4);
+        }
     }
 
     /** @return the render mesh itself, for a triangle-mesh collision shape (not null, shared: do not modify) */

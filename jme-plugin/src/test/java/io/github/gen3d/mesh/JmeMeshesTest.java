@@ -60,6 +60,33 @@ class JmeMeshesTest {
     }
 
     @Test
+    void reducedHullHasFewPointsAndStaysInsideTheFullHull() throws Exception {
+        TriangleMesh sphere = MeshShapes.sphere(2, 40, 80);
+        CollisionProxy full = CollisionProxy.of(sphere, JmeMeshes.toMesh(sphere));
+        CollisionProxy small = CollisionProxy.of(sphere, JmeMeshes.toMesh(sphere), 100);
+        float[] hv = small.hullVertices();
+        assertTrue(hv.length / 3 <= 100 && hv.length / 3 >= 50, "hull points " + hv.length / 3);
+        // every reduced hull point is a vertex of the sphere (so inside the full hull) and still on the sphere
+        java.util.Set<String> all = new java.util.HashSet<>();
+        float[] fv = full.hullVertices();
+        for (int i = 0; i < fv.length; i += 3) {
+            all.add(fv[i] + "," + fv[i + 1] + "," + fv[i + 2]);
+        }
+        for (int i = 0; i < hv.length; i += 3) {
+            assertTrue(all.contains(hv[i] + "," + hv[i + 1] + "," + hv[i + 2]));
+        }
+        // shape kept: the reduced hull's volume is close to the sphere's (4/3 pi 8 = 33.5); a 100-point hull
+        // of a sphere keeps well over 80 % of it
+        TriangleMesh hm = new TriangleMesh(hv, new float[hv.length], new float[hv.length / 3 * 4],
+                small.hullIndices());
+        double sphereVolume = 4.0 / 3 * Math.PI * 8;
+        assertTrue(hm.signedVolume() > 0.8 * sphereVolume && hm.signedVolume() < sphereVolume,
+                "volume " + hm.signedVolume());
+        assertThrows(IllegalArgumentException.class,
+                () -> CollisionProxy.of(sphere, JmeMeshes.toMesh(sphere), 3));
+    }
+
+    @Test
     void collisionProxyBoxAndHullEncloseTheMesh() {
         TriangleMesh sphere = MeshShapes.sphere(2, 16, 32);
         Mesh m = JmeMeshes.toMesh(sphere);
