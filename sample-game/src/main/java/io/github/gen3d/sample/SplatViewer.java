@@ -76,7 +76,18 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
     @Option(names = "--ground", description = "Show an opaque ground box under the splats.")
     boolean ground;
 
+    @Option(names = "--mesh", paramLabel = "GLB", description = "Convert the splats to a mesh (24 depth views → TSDF → "
+            + "marching cubes → cleanup/decimation), show it beside them and write it as .glb (key M does the same "
+            + "interactively, writing next to the first file or to out/).")
+    Path meshOut;
+
+    @Option(names = "--mesh-resolution", defaultValue = "192", description = "TSDF resolution for --mesh / key M "
+            + "(default ${DEFAULT-VALUE}).")
+    int meshResolution;
+
     private final Node splats = new Node("splats");
+    private final Node meshes = new Node("meshes");
+    private final java.util.concurrent.atomic.AtomicBoolean converting = new java.util.concurrent.atomic.AtomicBoolean();
     private ChaseCamera chase;
     private FrameGrabber grabber;
     private volatile Throwable failure;
@@ -135,6 +146,49 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
             return 1;
         }
         return 0;
+    }
+
+    /** Converts synchronously (render thread; for the CLI/screenshot path) and attaches the meshes. */
+    private void convertToMeshes(Path out) throws java.io.IOException {
+        for (Spatial m : buildMeshes(out)) {
+            meshes.attachChild(m);
+        }
+    }
+
+    /**
+     * Builds one mesh geometry per splat node, placed beside it, and writes them (merged per node, the first node's
+     * mesh to {@code out}, others with an index suffix). Touches no attached spatial: safe on a worker thread.
+     */
+    private List<Spatial> buildMeshes(Path out) throws java.io.IOException {
+        List<Spatial> result = new ArrayList<>();
+        List<SplatNode> nodes = new ArrayList<>();
+        splats.depthFirstTraversal(sp -> {
+            if (sp instanceof SplatNode sn) {
+                nodes.add(sn);
+            }
+        });
+        for (int i = 0; i < nodes.size(); i++) {
+            SplatNode sn = nodes.get(i);
+            long t0 = System.nanoTime();
+            io.github.gen3d.mesh.TriangleMesh raw = io.github.gen3d.mesh.MeshExtractor.extract(sn.getCloud(),
+                    io.github.gen3d.mesh.MeshExtractor.Settings.defaults().withResolution(meshResolution));
+            io.github.gen3d.mesh.GameMesh gm = io.github.gen3d.mesh.GameMesh.build(raw,
+                    io.github.gen3d.mesh.GameMesh.Settings.defaults(), sn.getName() + "-mesh", assetManager);
+            Path file = i == 0 ? out : out.resolveSibling(out.getFileName().toString().replace(".glb", "") + "-" + i
+                    + ".glb");
+            if (file.toAbsolutePath().getParent() != null) {
+                java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+            io.github.gen3d.mesh.MeshExport.writeGlb(gm.mesh(), file);
+            Spatial g = gm.geometry();
+            BoundingBox b = coreBounds(sn);
+            g.setLocalTransform(sn.getWorldTransform());
+            g.move(b.getXExtent() * 2.2f, 0, 0);
+            result.add(g);
+            System.out.printf("mesh %s: %d triangles (%d raw) in %.1f s → %s%n", sn.getName(),
+                    gm.mesh().triangleCount(), raw.triangleCount(), (System.nanoTime() - t0) / 1e9, file);
+        }
+        return result;
     }
 
     /** The most specific message in a cause chain: the reader's IOException names the file and the problem. */
@@ -242,6 +296,9 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
             Node target = new Node("target");
             target.setLocalTranslation(centre);
             rootNode.attachChild(target);
+            rootNode.addLight(new DirectionalLight(new Vector3f(-0.4f, -1f, -0.3f).normalizeLocal(),
+                    ColorRGBA.White.mult(0.9f)));
+            rootNode.addLight(new AmbientLight(ColorRGBA.White.mult(0.45f)));
             if (ground) {
                 Geometry g = new Geometry("ground", new Box(radius * 1.5f, 0.01f, radius * 1.5f));
                 Material m = new Material(assetManager, "Common/MatDefs/Light/Lighting.j3md");
@@ -250,8 +307,19 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
                 g.setMaterial(m);
                 g.setLocalTranslation(centre.x, centre.y - radius * 0.75f, centre.z);
                 rootNode.attachChild(g);
-                rootNode.addLight(new DirectionalLight(new Vector3f(-0.4f, -1f, -0.3f).normalizeLocal()));
-                rootNode.addLight(new AmbientLight(ColorRGBA.White.mult(0.3f)));
+            }
+            rootNode.attachChild(meshes);
+            if (meshOut != null) {
+                // headless/CLI: convert now so that the screenshot shows the result
+                convertToMeshes(meshOut);
+                rootNode.updateGeometricState();
+                BoundingBox both = coreBounds(splats);
+                if (meshes.getWorldBound() instanceof BoundingBox mb) {
+                    both.mergeLocal(mb);
+                }
+                centre = both.getCenter().clone();
+                radius = new Vector3f(both.getXExtent(), both.getYExtent(), both.getZExtent()).length();
+                target.setLocalTranslation(centre);
             }
             float dist = radius / FastMath.tan(FastMath.DEG_TO_RAD * 22.5f) * 1.1f;
             cam.setFrustumPerspective(45f, (float) cam.getWidth() / cam.getHeight(), dist * 0.01f, dist * 100f);
@@ -267,6 +335,23 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
             chase.setDragToRotate(true);
             chase.setInvertVerticalAxis(true);
             stateManager.attach(new ScreenshotAppState("", "splat-viewer-"));
+            inputManager.addMapping("toMesh", new KeyTrigger(KeyInput.KEY_M));
+            inputManager.addListener((ActionListener) (name, pressed, tpf) -> {
+                if (pressed && converting.compareAndSet(false, true)) {
+                    Path out = meshOut != null ? meshOut : Path.of("out", "splat-mesh.glb");
+                    System.out.println("converting to a mesh on a worker thread → " + out);
+                    java.util.concurrent.CompletableFuture.runAsync(() -> {
+                        try {
+                            List<Spatial> made = buildMeshes(out);
+                            enqueue(() -> made.forEach(meshes::attachChild));
+                        } catch (Exception e) {
+                            System.err.println("splat-viewer: mesh conversion failed: " + describe(e));
+                        } finally {
+                            converting.set(false);
+                        }
+                    });
+                }
+            }, "toMesh");
             inputManager.addMapping("resetView", new KeyTrigger(KeyInput.KEY_R));
             inputManager.addListener((ActionListener) (name, pressed, tpf) -> {
                 if (pressed) {
@@ -277,7 +362,7 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
             if (grabber != null) {
                 guiViewPort.addProcessor(grabber);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | java.io.IOException e) {
             LOG.log(Level.FINE, "cannot open the splats", e);
             failure = e;
             if (grabber != null) {

@@ -59,6 +59,34 @@ class SplatViewerTest {
         assertEquals(corner, img.getRGB(317, 237), "corners show the background");
     }
 
+    /** --mesh converts the sample to a mesh, writes a .glb and shows it beside the splats. */
+    @Test
+    @Timeout(180)
+    void convertToMeshWritesAGlb() throws Exception {
+        Path glb = tmp.resolve("mushroom.glb");
+        Path png = out("mushroom-mesh.png");
+        Files.deleteIfExists(png);
+        int code = new CommandLine(new SplatViewer()).execute("--mesh", glb.toString(), "--mesh-resolution", "96",
+                "--screenshot", png.toString(), "--width", "320", "--height", "240", "--frames", "5");
+        assertEquals(0, code);
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(glb), 4);
+        assertEquals("glTF", new String(head, StandardCharsets.US_ASCII));
+        assertTrue(Files.size(glb) > 10_000, "a real mesh, not an empty file: " + Files.size(glb));
+        // two red caps now: splats and mesh side by side, so more red than the splats alone cover
+        BufferedImage img = ImageIO.read(png.toFile());
+        int red = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int c = img.getRGB(x, y);
+                int r = c >> 16 & 0xff, g = c >> 8 & 0xff, b = c & 0xff;
+                if (r > 120 && r > 1.6 * g && r > 1.6 * b) {
+                    red++;
+                }
+            }
+        }
+        assertTrue(red > 320 * 240 / 40, "both caps should be visible, red pixels: " + red);
+    }
+
     @Test
     @Timeout(120)
     void aBrokenFileIsReportedNotCrashed() throws Exception {
