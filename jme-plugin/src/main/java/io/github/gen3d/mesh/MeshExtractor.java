@@ -24,7 +24,8 @@ import java.util.logging.Logger;
  * they are fused as free space all along the ray ({@link TsdfFusion} carving), which removes floaters and keeps
  * the object inside its silhouettes; the threshold is therefore also what decides the object's outline.
  *
- * <p>The cloud's colours are un-premultiplied per pixel ({@code colour / alpha}) before fusion.
+ * <p>The cloud's colours are un-premultiplied per pixel ({@code colour / alpha}) before fusion, and converted from
+ * display (sRGB) to linear values on the finished mesh.
  */
 public final class MeshExtractor {
     private static final Logger LOG = Logger.getLogger(MeshExtractor.class.getName());
@@ -132,11 +133,35 @@ public final class MeshExtractor {
         long t0 = System.nanoTime();
         TsdfFusion.integrate(s.volume, s.views, st.threads());
         long t1 = System.nanoTime();
-        TriangleMesh mesh = s.volume.extractMesh();
+        TriangleMesh mesh = toLinearColours(s.volume.extractMesh());
         long t2 = System.nanoTime();
         LOG.fine(() -> String.format("fusion %.0f ms, marching cubes %.0f ms, %s", (t1 - t0) / 1e6,
                 (t2 - t1) / 1e6, mesh));
         return mesh;
+    }
+
+    /**
+     * Splat colours are display (sRGB-encoded) values and are fused as such (8 bits per channel keep dark tones
+     * better that way); {@link TriangleMesh} colours are linear, as jME's gamma-correct pipeline and glTF's
+     * {@code COLOR_0} expect. This converts once, at the end.
+     *
+     * @param mesh a mesh with sRGB-encoded colours (not null, unaffected)
+     * @return a mesh sharing positions, normals and indices, with linear colours
+     */
+    static TriangleMesh toLinearColours(TriangleMesh mesh) {
+        float[] c = mesh.colours().clone();
+        for (int i = 0; i < c.length; i++) {
+            if (i % 4 != 3) {
+                c[i] = srgbToLinear(c[i]);
+            }
+        }
+        return new TriangleMesh(mesh.positions(), mesh.normals(), c, mesh.indices());
+    }
+
+    /** The sRGB transfer function's inverse (IEC 61966-2-1), input clamped to [0, 1]. */
+    static float srgbToLinear(float v) {
+        double x = Math.min(1.0, Math.max(0.0, v));
+        return (float) (x <= 0.04045 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4));
     }
 
     /**

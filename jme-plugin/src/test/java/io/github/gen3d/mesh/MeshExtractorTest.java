@@ -154,4 +154,20 @@ class MeshExtractorTest {
         Quality q = quality(m, s, 0.02 * s.diagonal());
         assertTrue(q.fscore() > 0.8, q.toString());
     }
+
+    /** Regression: fused splat colours are display values; the mesh must carry linear ones (else lit meshes look pale). */
+    @org.junit.jupiter.api.Test
+    void meshColoursAreLinear() {
+        // hand values of the sRGB decoding: 0 → 0, 0.04 → 0.04/12.92, 0.5 → 0.21404, 1 → 1
+        org.junit.jupiter.api.Assertions.assertEquals(0f, MeshExtractor.srgbToLinear(0f));
+        org.junit.jupiter.api.Assertions.assertEquals(0.04f / 12.92f, MeshExtractor.srgbToLinear(0.04f), 1e-7f);
+        org.junit.jupiter.api.Assertions.assertEquals(0.21404f, MeshExtractor.srgbToLinear(0.5f), 1e-5f);
+        org.junit.jupiter.api.Assertions.assertEquals(1f, MeshExtractor.srgbToLinear(1f), 1e-7f);
+        TriangleMesh m = new TriangleMesh(new float[9], new float[9],
+                new float[] {0.5f, 1f, 0f, 0.7f, 0.2f, 0.2f, 0.2f, 1f, 1f, 1f, 1f, 1f}, new int[] {0, 1, 2});
+        TriangleMesh lin = MeshExtractor.toLinearColours(m);
+        org.junit.jupiter.api.Assertions.assertEquals(0.21404f, lin.colours()[0], 1e-5f);
+        org.junit.jupiter.api.Assertions.assertEquals(0.7f, lin.colours()[3], "alpha is not a colour");
+        org.junit.jupiter.api.Assertions.assertEquals(0.5f, m.colours()[0], "the input is not modified");
+    }
 }
