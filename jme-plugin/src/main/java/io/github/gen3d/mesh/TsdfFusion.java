@@ -118,8 +118,10 @@ public final class TsdfFusion {
                     if (!(cz >= v.near && cz <= v.far)) {
                         continue;
                     }
-                    double u = v.fx * ((r0 * dx + b0) / cz) + v.cx;
-                    double vv = v.fy * ((r3 * dx + b1) / cz) + v.cy;
+                    // one reciprocal instead of two divisions (the reference divides; parity holds to 1 ulp)
+                    double inv = 1.0 / cz;
+                    double u = v.fx * ((r0 * dx + b0) * inv) + v.cx;
+                    double vv = v.fy * ((r3 * dx + b1) * inv) + v.cy;
                     if (!(u >= 0 && u < w && vv >= 0 && vv < h)) {
                         continue;
                     }
