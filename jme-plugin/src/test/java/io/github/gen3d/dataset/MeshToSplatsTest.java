@@ -95,7 +95,7 @@ class MeshToSplatsTest {
         }
     }
 
-    /** One lit prop per category in a row of tiles: target/test-out/dataset/props.png. */
+    /** One lit prop per category (seed 11), framed a little wider than the rig so that boxy props fit: : target/test-out/dataset/props.png. */
     @Test
     void contactSheet() throws IOException {
         PropCategory[] cats = PropCategory.values();
@@ -105,7 +105,7 @@ class MeshToSplatsTest {
         BufferedImage sheet = new BufferedImage(cols * tile, rows * tile, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = sheet.createGraphics();
         SplatRasterizer raster = new SplatRasterizer();
-        PinholeCamera cam = ViewRig.views(new float[] {35}, new float[] {20}, ViewRig.RADIUS, ViewRig.FOV_Y_DEGREES,
+        PinholeCamera cam = ViewRig.views(new float[] {35}, new float[] {20}, 2.1f, ViewRig.FOV_Y_DEGREES,
                 tile, tile).get(0);
         float[] light = {0.5f, 1f, 0.8f};
         for (int i = 0; i < cats.length; i++) {
