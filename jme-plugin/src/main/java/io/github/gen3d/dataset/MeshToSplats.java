@@ -30,7 +30,8 @@ public final class MeshToSplats {
      *        {@code colour·(AMBIENT + (1 − AMBIENT)·max(0, n·l))} (3 floats, need not be unit, unaffected), or null
      *        for unlit vertex colours
      * @return a new degree-0 cloud, opacity 1 (not null)
-     * @throws IllegalArgumentException on a null mesh, a count out of range, or a mesh without area
+     * @throws IllegalArgumentException on a null mesh, a count out of range, a mesh without area, or a light that
+     *         is not 3 finite floats with non-zero length
      */
     public static GaussianCloud sample(TriangleMesh mesh, int count, long seed, float[] light) {
         if (mesh == null) {
@@ -41,7 +42,11 @@ public final class MeshToSplats {
         }
         float[] l = null;
         if (light != null) {
-            float len = (float) Math.sqrt(light[0] * light[0] + light[1] * light[1] + light[2] * light[2]);
+            float len = light.length == 3
+                    ? (float) Math.sqrt(light[0] * light[0] + light[1] * light[1] + light[2] * light[2]) : 0;
+            if (!(len > 0) || Float.isInfinite(len)) {
+                throw new IllegalArgumentException("light must be 3 finite floats, not all zero");
+            }
             l = new float[] {light[0] / len, light[1] / len, light[2] / len};
         }
         float[] p = mesh.positions();

@@ -48,8 +48,7 @@ class MeshToSplatsTest {
             float x = p[3 * i], y = p[3 * i + 1];
             assertEquals(0, p[3 * i + 2], 1e-6);
             boolean inFirst = x >= -1e-6 && y >= -1e-6 && x + y <= 1 + 1e-5;
-            boolean inSecond = y >= -1e-6 && y <= 2 + 1e-5 && x >= 2 - 1e-5 && x + y <= 5 + 1e-5 - 0.5f * y * 0
-                    && 2 * x + 3 * y <= 10 + 1e-4;
+            boolean inSecond = y >= -1e-6 && y <= 2 + 1e-5 && x >= 2 - 1e-5 && 2 * x + 3 * y <= 10 + 1e-4;
             assertTrue(inFirst ^ inSecond, "sample " + i + " at " + x + "," + y);
             float r = 0.5f + SphericalHarmonics.C0 * sh[3 * i];
             float b = 0.5f + SphericalHarmonics.C0 * sh[3 * i + 2];
@@ -64,6 +63,19 @@ class MeshToSplatsTest {
         // disc radius from the spacing sqrt(area / n)
         assertEquals(MeshToSplats.COVER * Math.sqrt(3.5 / n), c.scales()[0], 1e-6);
         assertEquals(c.scales()[0] * MeshToSplats.THICKNESS, c.scales()[2], 1e-7);
+    }
+
+    @Test
+    void badArgumentsAreRejected() {
+        TriangleMesh m = twoTriangles();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MeshToSplats.sample(m, 10, 1, new float[] {0, 0, 0}));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MeshToSplats.sample(m, 10, 1, new float[] {1, 0}));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MeshToSplats.sample(m, -1, 1, null));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MeshToSplats.sample(null, 1, 1, null));
     }
 
     @Test
