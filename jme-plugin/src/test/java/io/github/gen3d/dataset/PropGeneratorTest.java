@@ -45,7 +45,7 @@ class PropGeneratorTest {
 
     @ParameterizedTest
     @EnumSource(PropCategory.class)
-    void centredInUnitCube(PropCategory c) {
+    void centredInUnitCubeWithBoundingRadius(PropCategory c) {
         for (long seed = 0; seed < SEEDS; seed++) {
             float[] pos = PropGenerator.generate(c, seed).mesh().positions();
             float[] lo = {Float.MAX_VALUE, Float.MAX_VALUE, Float.MAX_VALUE};
