@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One generated prop: its category and seed, the ground-truth mesh (centred in the unit cube, longest side
- * {@link PropGenerator#EXTENT}), the same geometry as its closed primitive parts, and the drawn parameters.
+ * One generated prop: its category and seed, the ground-truth mesh (bounding-box centre at the origin, farthest
+ * vertex {@link PropGenerator#BOUNDING_RADIUS} from it), the same geometry as its closed primitive parts, and the drawn parameters.
  *
  * @param category the category (not null)
  * @param seed the seed it was generated from

@@ -12,12 +12,16 @@ import java.util.TreeMap;
  * Deterministic, seeded generator of procedural game props built from closed parametric primitives (boxes, lathe
  * solids, ellipsoids, tori). The same (category, seed) always gives the identical mesh on every JVM (the random
  * stream is SplitMix64, see {@link DatasetSplit}). Each prop is centred (bounding-box centre at the origin) and
- * uniformly scaled so that its longest bounding-box side is {@link #EXTENT}, inside the unit cube
- * [−0.5, 0.5]³, with +Y up and the prop standing on its base. Stateless and thread-safe.
+ * uniformly scaled so that its farthest vertex is exactly {@link #BOUNDING_RADIUS} from the origin: it lies inside
+ * the unit cube [−0.5, 0.5]³ and inside the sphere of radius ≈ 0.62 that the {@code ViewRig} cameras (radius 1.5,
+ * fovY 49.1°) frame, with +Y up and the prop standing on its base. Stateless and thread-safe.
  */
 public final class PropGenerator {
-    /** Longest bounding-box side of every generated prop (world units). */
-    public static final float EXTENT = 0.95f;
+    /**
+     * Distance from the origin (the bounding-box centre) to the farthest vertex of every generated prop, in world
+     * units: props lie inside the ball of this radius, hence inside [−0.5, 0.5]³ and inside every rig view.
+     */
+    public static final float BOUNDING_RADIUS = 0.5f;
 
     private PropGenerator() {
     }
@@ -314,7 +318,10 @@ public final class PropGenerator {
         return Math.max(0f, Math.min(1f, v));
     }
 
-    /** Centres the union bounding box at the origin and scales its longest side to {@link #EXTENT}. */
+    /**
+     * Centres the union bounding box at the origin and scales uniformly so that the farthest vertex is
+     * {@link #BOUNDING_RADIUS} from it.
+     */
     private static List<TriangleMesh> normalise(List<TriangleMesh> parts) {
         float[] lo = {Float.MAX_VALUE, Float.MAX_VALUE, Float.MAX_VALUE};
         float[] hi = {-Float.MAX_VALUE, -Float.MAX_VALUE, -Float.MAX_VALUE};
@@ -325,13 +332,24 @@ public final class PropGenerator {
                 hi[i % 3] = Math.max(hi[i % 3], pos[i]);
             }
         }
-        float longest = Math.max(hi[0] - lo[0], Math.max(hi[1] - lo[1], hi[2] - lo[2]));
-        float s = EXTENT / longest;
+        double[] centre = new double[3];
+        for (int k = 0; k < 3; k++) {
+            centre[k] = ((double) lo[k] + hi[k]) / 2;
+        }
+        double farthest = 0;
+        for (TriangleMesh m : parts) {
+            float[] pos = m.positions();
+            for (int i = 0; i < pos.length; i += 3) {
+                double dx = pos[i] - centre[0], dy = pos[i + 1] - centre[1], dz = pos[i + 2] - centre[2];
+                farthest = Math.max(farthest, dx * dx + dy * dy + dz * dz);
+            }
+        }
+        double s = BOUNDING_RADIUS / Math.sqrt(farthest);
         List<TriangleMesh> out = new ArrayList<>(parts.size());
         for (TriangleMesh m : parts) {
             float[] pos = m.positions().clone();
             for (int i = 0; i < pos.length; i++) {
-                pos[i] = (pos[i] - (lo[i % 3] + hi[i % 3]) / 2) * s;
+                pos[i] = (float) ((pos[i] - centre[i % 3]) * s);
             }
             out.add(new TriangleMesh(pos, m.normals(), m.colours(), m.indices()));
         }

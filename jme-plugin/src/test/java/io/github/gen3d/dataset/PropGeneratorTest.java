@@ -45,7 +45,7 @@ class PropGeneratorTest {
 
     @ParameterizedTest
     @EnumSource(PropCategory.class)
-    void centredInUnitCube(PropCategory c) {
+    void centredInUnitCubeWithBoundingRadius(PropCategory c) {
         for (long seed = 0; seed < SEEDS; seed++) {
             float[] pos = PropGenerator.generate(c, seed).mesh().positions();
             float[] lo = {Float.MAX_VALUE, Float.MAX_VALUE, Float.MAX_VALUE};
@@ -54,14 +54,16 @@ class PropGeneratorTest {
                 lo[i % 3] = Math.min(lo[i % 3], pos[i]);
                 hi[i % 3] = Math.max(hi[i % 3], pos[i]);
             }
-            float longest = 0;
             for (int k = 0; k < 3; k++) {
                 assertTrue(lo[k] >= -0.5f && hi[k] <= 0.5f, c + " seed " + seed + " axis " + k);
                 assertEquals(0, (lo[k] + hi[k]) / 2, 1e-5, c + " seed " + seed + " centre axis " + k);
-                longest = Math.max(longest, hi[k] - lo[k]);
             }
-            assertTrue(longest >= 0.9f && longest <= 1.0f, c + " longest side " + longest);
-            assertEquals(PropGenerator.EXTENT, longest, 1e-5);
+            double farthest = 0;
+            for (int i = 0; i < pos.length; i += 3) {
+                farthest = Math.max(farthest, Math.sqrt((double) pos[i] * pos[i] + (double) pos[i + 1] * pos[i + 1]
+                        + (double) pos[i + 2] * pos[i + 2]));
+            }
+            assertEquals(PropGenerator.BOUNDING_RADIUS, farthest, 1e-6, c + " seed " + seed + " farthest vertex");
         }
     }
 
