@@ -1,0 +1,176 @@
+#!/usr/bin/python3
+"""Exports a training run (OUT/last.pt, EMA weights) as a Gen3D model bundle: TorchScript files + bundle.json with
+sha256 checksums (docs/model-bundles.md). The plugin loads the result through DJL.
+
+Usage: /usr/bin/python3 trainer/python/export.py --run build/train --out assets/Models/gen3d-default
+"""
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+import torch
+import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from g3d import schedule  # noqa: E402
+import train  # noqa: E402
+
+CATEGORIES = ["crate", "barrel", "mushroom", "potion", "lamp", "table", "rock", "chest", "vase", "tree"]
+
+
+class DenoiserExport(nn.Module):
+    """x [B,4,3,R,R], t [B] int64, cond [B,3,R,R] (all zeros = no image) -> v [B,4,3,R,R]."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x, t, cond):
+        c = cond[:, None].expand(x.shape[0], x.shape[1], 3, x.shape[3], x.shape[4])
+        return self.net(torch.cat([x, c], dim=2), t, torch.zeros_like(t))
+
+
+class ReconstructorExport(nn.Module):
+    """x [B,4,3,R,R], t [B], x0 [B,4,3,R,R], cond [B,3,R,R] -> Gaussian rows [B, 4*R*R, 14]."""
+
+    def __init__(self, rec):
+        super().__init__()
+        self.rec = rec
+
+    def forward(self, x, t, x0, cond):
+        return self.rec.rows(self.rec(x, t, x0, cond))
+
+
+class FrontendExport(nn.Module):
+    """x [B,1,3,R,R], t [B], label [B] (-1 = none) -> v [B,1,3,R,R]."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x, t, label):
+        return self.net(x, t, label)
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def spec(name, shape, dtype="float32", rng=None):
+    s = {"name": name, "shape": shape, "dtype": dtype}
+    if rng is not None:
+        s["range"] = rng
+    return s
+
+
+def trace_checked(module, example, other):
+    """Traces with one batch size and checks the trace against eager mode at another (the batch stays dynamic)."""
+    module.eval()
+    with torch.no_grad():
+        traced = torch.jit.trace(module, example, check_trace=False)
+        for args in (example, other):
+            a, b = module(*args), traced(*args)
+            err = (a - b).abs().max().item()
+            if err > 1e-4:
+                raise SystemExit(f"trace of {type(module).__name__} differs from eager by {err}")
+    return traced
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--run", required=True, help="training output folder holding last.pt")
+    ap.add_argument("--out", required=True, help="bundle folder to (re)write")
+    ap.add_argument("--version", default="0.1.0")
+    args = ap.parse_args()
+    st = torch.load(os.path.join(args.run, "last.pt"))
+    cams = st["cams"]
+    res = int(round(float(cams[0, 14]) * 2))  # principal point at the image centre
+    models = train.build(cams, res)
+    for k, m in models.items():
+        m.load_state_dict(st["ema"][k])
+        m.eval()
+    g = torch.Generator().manual_seed(0)
+
+    def ex(b, v):
+        return torch.randn(b, v, 3, res, res, generator=g)
+
+    def ts(b):
+        return torch.randint(0, 1000, (b,), generator=g)
+
+    def img(b):
+        return torch.rand(b, 3, res, res, generator=g) * 2 - 1
+
+    den = trace_checked(DenoiserExport(models["denoiser"]), (ex(2, 4), ts(2), img(2)), (ex(3, 4), ts(3), img(3)))
+    rec = trace_checked(ReconstructorExport(models["reconstructor"]), (ex(1, 4), ts(1), ex(1, 4), img(1)),
+                        (ex(2, 4), ts(2), ex(2, 4), img(2)))
+    lab = torch.tensor([3, -1])
+    fe = trace_checked(FrontendExport(models["frontend"]), (ex(2, 1), ts(2), lab),
+                       (ex(3, 1), ts(3), torch.tensor([0, 9, -1])))
+    tmp = tempfile.mkdtemp(prefix="bundle-", dir=os.path.dirname(os.path.abspath(args.out)) or ".")
+    files = {}
+    for name, mod in (("denoiser.pt", den), ("reconstructor.pt", rec), ("frontend.pt", fe)):
+        mod.save(os.path.join(tmp, name))
+        files[name] = sha256(os.path.join(tmp, name))
+    views = ["batch", 4, 3, "res", "res"]
+    t_spec = spec("t", ["batch"], "int64", [0, schedule.TRAIN_STEPS - 1])
+    cond = spec("cond", ["batch", 3, "res", "res"], rng=[-1, 1])
+    sched = dict(schedule.SCHEDULER_JSON)
+    a = st["args"]
+    manifest = {
+        "format": "gen3d-model-bundle",
+        "formatVersion": 1,
+        "name": "gen3d-default",
+        "version": args.version,
+        "licence": "BSD-3-Clause",
+        "description": (f"Gen3D's own default models, trained from scratch on procedural props (10 categories: "
+                        f"{', '.join(CATEGORIES)}) by trainer/python/train.py: {st['step']} steps of batch "
+                        f"{a['batch']}, seed {a['seed']}, {st['elapsed'] / 60:.0f} min on a 2-core CPU. "
+                        f"Small and modest; see docs/model.md for the recipe and measured quality."),
+        "devices": ["gpu", "cpu"],
+        "files": files,
+        "metadata": {"categories": CATEGORIES, "trainingSteps": st["step"], "trainingMinutes": round(st["elapsed"] / 60, 1),
+                     "batch": a["batch"], "seed": a["seed"], "trainer": "trainer/python/train.py (torch "
+                     + torch.__version__ + ")"},
+        "components": {
+            "denoiser": {
+                "role": "denoiser", "backend": "torchscript", "file": "denoiser.pt",
+                "prediction": "v_prediction", "resolution": res, "views": 4, "scheduler": sched,
+                "inputs": [spec("x", views), t_spec, cond],
+                "outputs": [spec("v", views)],
+            },
+            "reconstructor": {
+                "role": "reconstructor", "backend": "torchscript", "file": "reconstructor.pt",
+                "resolution": res, "views": 4,
+                "inputs": [spec("x", views), t_spec, spec("x0", views), cond],
+                "outputs": [spec("gaussians", ["batch", "count", 14])],
+            },
+            "frontend": {
+                "role": "denoiser", "backend": "torchscript", "file": "frontend.pt",
+                "prediction": "v_prediction", "resolution": res, "views": 1, "scheduler": sched,
+                "inputs": [spec("x", ["batch", 1, 3, "res", "res"]), t_spec,
+                           spec("label", ["batch"], "int64", [-1, len(CATEGORIES) - 1])],
+                "outputs": [spec("v", ["batch", 1, 3, "res", "res"])],
+                "metadata": {"labels": CATEGORIES},
+            },
+        },
+    }
+    with open(os.path.join(tmp, "bundle.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    if os.path.exists(args.out):
+        shutil.rmtree(args.out)
+    os.replace(tmp, args.out)
+    total = sum(os.path.getsize(os.path.join(args.out, n)) for n in os.listdir(args.out))
+    print(f"wrote {args.out}: {sorted(os.listdir(args.out))}, {total / 1e6:.1f} MB, from step {st['step']}")
+
+
+if __name__ == "__main__":
+    main()

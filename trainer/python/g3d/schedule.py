@@ -1,0 +1,42 @@
+"""The noise schedule shared by training and the exported bundle.json (diffusers' DDIMScheduler names)."""
+import math
+
+import torch
+
+TRAIN_STEPS = 1000
+
+SCHEDULER_JSON = {
+    "_class_name": "DDIMScheduler",
+    "num_train_timesteps": TRAIN_STEPS,
+    "beta_schedule": "squaredcos_cap_v2",
+    "prediction_type": "v_prediction",
+    "timestep_spacing": "trailing",
+    "steps_offset": 0,
+    "set_alpha_to_one": False,
+    "clip_sample": True,
+    "clip_sample_range": 1.0,
+}
+
+
+def alphas_cumprod(n=TRAIN_STEPS, max_beta=0.999):
+    """diffusers' betas_for_alpha_bar with the cosine alpha-bar (squaredcos_cap_v2), as cumulative products."""
+
+    def bar(t):
+        return math.cos((t + 0.008) / 1.008 * math.pi / 2) ** 2
+
+    betas = [min(1 - bar((i + 1) / n) / bar(i / n), max_beta) for i in range(n)]
+    a = torch.cumprod(1.0 - torch.tensor(betas, dtype=torch.float64), dim=0)
+    return a.float()
+
+
+def add_noise(x0, noise, ab):
+    """x_t and the v target for per-sample alpha-bar ab [B] (broadcast over the other dims)."""
+    s = ab.sqrt().reshape(-1, *([1] * (x0.dim() - 1)))
+    r = (1 - ab).sqrt().reshape(-1, *([1] * (x0.dim() - 1)))
+    return s * x0 + r * noise, s * noise - r * x0
+
+
+def x0_from_v(xt, v, ab):
+    s = ab.sqrt().reshape(-1, *([1] * (xt.dim() - 1)))
+    r = (1 - ab).sqrt().reshape(-1, *([1] * (xt.dim() - 1)))
+    return s * xt - r * v
