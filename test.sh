@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
-# The test command: builds all modules and runs every test (GL tests under Xvfb when there is no display).
-# Extra arguments go to Maven, e.g. ./test.sh -pl jme-plugin -Dtest=GaussianCloudTest
+# The test command: builds all modules and runs every test (GL tests under Xvfb when there is no display), then the
+# training code's tests (trainer/python/test_pipeline.py, needs Debian's python3-torch, python3-numpy and
+# python3-matplotlib for /usr/bin/python3; .ci/run installs them).
+# Extra arguments go to Maven only (and skip the python tests), e.g. ./test.sh -pl jme-plugin -Dtest=GaussianCloudTest
 set -euo pipefail
 cd "$(dirname "$0")"
 export DJL_OFFLINE=true
-exec scripts/headless mvn -B verify "$@"
+scripts/headless mvn -B verify "$@"
+if [ $# -eq 0 ]; then
+  if ! /usr/bin/python3 -c "import torch, numpy, matplotlib" 2>/dev/null; then
+    echo "test.sh: the training tests need /usr/bin/python3 with torch, numpy and matplotlib:" >&2
+    echo "  sudo apt-get install python3-torch python3-numpy python3-matplotlib" >&2
+    exit 1
+  fi
+  /usr/bin/python3 trainer/python/test_pipeline.py
+fi

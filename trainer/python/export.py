@@ -84,12 +84,12 @@ def trace_checked(module, example, other):
     return traced
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", required=True, help="training output folder holding last.pt")
     ap.add_argument("--out", required=True, help="bundle folder to (re)write")
     ap.add_argument("--version", default="0.1.0")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     st = torch.load(os.path.join(args.run, "last.pt"))
     cams = st["cams"]
     res = int(round(float(cams[0, 14]) * 2))  # principal point at the image centre

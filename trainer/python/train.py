@@ -138,7 +138,7 @@ def plot(csv_path, png_path):
     plt.close(fig)
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True, help="dataset folder written by DatasetTool")
     ap.add_argument("--out", required=True, help="output folder: checkpoints, loss.csv, loss.png")
@@ -150,7 +150,7 @@ def main():
     ap.add_argument("--ckpt-every", type=int, default=200)
     ap.add_argument("--val-every", type=int, default=1000)
     ap.add_argument("--ema", type=float, default=0.999)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     train = Split(args.data, "train")
@@ -192,7 +192,7 @@ def main():
             csv.writer(f).writerow(header)
     else:  # drop rows logged after the checkpoint we resumed from
         rows = [r for r in csv.reader(open(csv_path))]
-        rows = [rows[0]] + [r for r in rows[1:] if int(r[0]) < step]
+        rows = [rows[0]] + [r for r in rows[1:] if int(r[0]) <= step]
         with open(csv_path + ".tmp", "w", newline="") as f:
             csv.writer(f).writerows(rows)
         os.replace(csv_path + ".tmp", csv_path)

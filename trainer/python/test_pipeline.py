@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+"""Smoke and regression tests of the training code (run by ./test.sh; needs Debian's python3-torch, -numpy and
+-matplotlib): a tiny synthetic dataset in the DatasetTool layout, a few training steps, resume-equals-uninterrupted,
+export with dynamic batch, and the Gaussian decoding geometry.
+
+Run: /usr/bin/python3 trainer/python/test_pipeline.py
+"""
+import json
+import math
+import os
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from g3d import nets, schedule  # noqa: E402
+import export  # noqa: E402
+import train  # noqa: E402
+
+RES = 16
+
+
+def orbit_cam(az, el, res=RES, radius=1.5, fov=49.1):
+    """The rig camera in the dataset's layout (R rows = right, down, forward; p; fx fy cx cy), as PinholeCamera.orbit."""
+    a, e = math.radians(az), math.radians(el)
+    off = np.array([math.cos(e) * math.sin(a), math.sin(e), math.cos(e) * math.cos(a)])
+    d = -off
+    up = np.array([-math.sin(e) * math.sin(a), math.cos(e), -math.sin(e) * math.cos(a)])
+    right = np.cross(d, up)
+    f = res / (2 * math.tan(math.radians(fov) / 2))
+    return np.concatenate([np.stack([right, -up, d]).reshape(9), radius * off, [f, f, res / 2, res / 2]])
+
+
+def write_dataset(root, n_train=6, n_val=3):
+    """A sphere of radius 0.4 seen by the 9 dataset views: colour, alpha, depth and normal computed analytically."""
+    rng = np.random.default_rng(0)
+    for split, n in (("train", n_train), ("val", n_val)):
+        os.makedirs(os.path.join(root, split))
+        arrays = {k: [] for k in ("rgb", "alpha", "depth", "normal", "cam", "label", "seed")}
+        for i in range(n):
+            colour = rng.integers(40, 220, 3)
+            views = [(0, 10)] + [(a, 0) for a in (0, 90, 180, 270)] + [(rng.uniform(0, 360), 20)] * 4
+            cams = np.stack([orbit_cam(a, e) for a, e in views]).astype(np.float32)
+            rgb = np.zeros((9, RES, RES, 3), np.uint8)
+            alpha = np.zeros((9, RES, RES), np.uint8)
+            depth = np.zeros((9, RES, RES), np.float32)
+            normal = np.zeros((9, RES, RES, 3), np.int8)
+            for v in range(9):
+                r, p, (fx, fy, cx, cy) = cams[v, :9].reshape(3, 3), cams[v, 9:12], cams[v, 12:]
+                for y in range(RES):
+                    for x in range(RES):
+                        d = r.T @ np.array([(x + 0.5 - cx) / fx, (y + 0.5 - cy) / fy, 1.0])
+                        # |p + s d| = 0.4, s in camera-z units since d has unit z in camera space
+                        a2, b2, c2 = d @ d, 2 * p @ d, p @ p - 0.16
+                        disc = b2 * b2 - 4 * a2 * c2
+                        if disc > 0:
+                            s = (-b2 - math.sqrt(disc)) / (2 * a2)
+                            q = p + s * d
+                            rgb[v, y, x] = colour
+                            alpha[v, y, x] = 255
+                            depth[v, y, x] = s
+                            normal[v, y, x] = np.round(q / 0.4 * 127)
+            for k, val in (("rgb", rgb), ("alpha", alpha), ("depth", depth), ("normal", normal), ("cam", cams),
+                           ("label", i % 10), ("seed", i)):
+                arrays[k].append(val)
+        for k, val in arrays.items():
+            np.save(os.path.join(root, split, f"shard-00000.{k}.npy"), np.stack(arrays[k]) if k not in ("label", "seed")
+                    else np.array(val, np.int64))
+    with open(os.path.join(root, "manifest.json"), "w") as f:
+        json.dump({"synthetic": True}, f)
+
+
+class PipelineTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.data = os.path.join(cls.tmp.name, "data")
+        write_dataset(cls.data)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def run_train(self, out, steps, extra=()):
+        train.main(["--data", self.data, "--out", out, "--steps", str(steps), "--batch", "2", "--ckpt-every", "2",
+                    "--val-every", "4", "--threads", "1", *extra])
+        return torch.load(os.path.join(out, "last.pt"))
+
+    def test_resume_equals_uninterrupted_and_loss_files(self):
+        a = self.run_train(os.path.join(self.tmp.name, "a"), 4)
+        b_dir = os.path.join(self.tmp.name, "b")
+        self.run_train(b_dir, 2)
+        b = self.run_train(b_dir, 4)
+        self.assertEqual(a["step"], 4)
+        self.assertEqual(b["step"], 4)
+        for k in a["models"]:
+            for name, t in a["models"][k].items():
+                self.assertTrue(torch.equal(t, b["models"][k][name]), f"{k}.{name} differs after resume")
+        rows = open(os.path.join(b_dir, "loss.csv")).read().strip().splitlines()
+        self.assertEqual(len(rows), 5, "header + one row per step, no duplicates after resume")
+        self.assertTrue(os.path.getsize(os.path.join(b_dir, "loss.png")) > 1000)
+
+    def test_training_reduces_reconstruction_loss(self):
+        out = os.path.join(self.tmp.name, "c")
+        first = None
+        for steps in (1, 40):
+            self.run_train(out, steps, ("--lr", "2e-3"))
+            rows = [r.split(",") for r in open(os.path.join(out, "loss.csv")).read().strip().splitlines()[1:]]
+            if first is None:
+                first = float(rows[0][6])
+        last = np.mean([float(r[6]) for r in rows[-5:]])
+        self.assertLess(last, 0.7 * first, f"recon loss {first} -> {last}")
+
+    def test_export_traces_with_dynamic_batch_and_valid_manifest(self):
+        run = os.path.join(self.tmp.name, "d")
+        self.run_train(run, 2)
+        out = os.path.join(self.tmp.name, "bundle")
+        export.main(["--run", run, "--out", out])
+        m = json.load(open(os.path.join(out, "bundle.json")))
+        self.assertEqual(set(m["files"]), {"denoiser.pt", "reconstructor.pt", "frontend.pt"})
+        for f, sha in m["files"].items():
+            self.assertEqual(export.sha256(os.path.join(out, f)), sha)
+        self.assertEqual(m["components"]["denoiser"]["scheduler"]["prediction_type"], "v_prediction")
+        rec = torch.jit.load(os.path.join(out, "reconstructor.pt"))
+        x = torch.zeros(3, 4, 3, RES, RES)
+        rows = rec(x, torch.tensor([5, 500, 999]), x, torch.zeros(3, 3, RES, RES))
+        self.assertEqual(tuple(rows.shape), (3, 4 * RES * RES, 14))
+        self.assertTrue(torch.isfinite(rows).all())
+        q = rows[..., 7:11]
+        self.assertTrue(torch.allclose(q.norm(dim=-1), torch.ones(1), atol=1e-5))
+
+    def test_decoded_gaussians_lie_on_their_pixel_rays(self):
+        cams = torch.from_numpy(np.stack([orbit_cam(a, 0) for a in (0, 90, 180, 270)]).astype(np.float32))
+        rec = nets.Reconstructor(cams, RES)
+        raw = torch.randn(1, 4, nets.Reconstructor.RAW, RES, RES)
+        g = rec.decode(raw)
+        for v in range(4):
+            r, p = cams[v, :9].reshape(3, 3), cams[v, 9:12]
+            fx, fy, cx, cy = cams[v, 12:].tolist()
+            for (y, x) in ((0, 0), (7, 11), (15, 3)):
+                c = r @ (g["pos"][0, v, :, y, x] - p)
+                self.assertAlmostEqual(c[2].item(), g["z"][0, v, 0, y, x].item(), places=4)
+                self.assertAlmostEqual((fx * c[0] / c[2] + cx).item(), x + 0.5, places=3)
+                self.assertAlmostEqual((fy * c[1] / c[2] + cy).item(), y + 0.5, places=3)
+
+    def test_schedule_matches_the_runtime(self):
+        """Training must use the schedule the plugin's DDIM uses at run time: the values pinned in the Java
+        SchedulerReferenceTest for squaredcos_cap_v2 (from jme-plugin/src/test/python/scheduler_reference.py)."""
+        ab = schedule.alphas_cumprod()
+        expected = {0: 0.999958715775178, 1: 0.9999125759273678, 499: 0.4938435904406382, 999: 2.4287669070348567e-09}
+        for t, v in expected.items():
+            self.assertAlmostEqual(ab[t].item() / v, 1.0, places=5, msg=f"alpha_bar[{t}]")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
