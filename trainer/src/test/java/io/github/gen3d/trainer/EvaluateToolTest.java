@@ -119,6 +119,31 @@ class EvaluateToolTest {
     }
 
     @Test
+    void failedPropsAreRowsCountedInTheTable(@TempDir Path out) throws Exception {
+        EvalReport report = new EvalReport(out, List.of(SamplerSettings.Mode.SYNERGY,
+                SamplerSettings.Mode.TWO_D_ONLY));
+        report.add(new EvalRow(6, PropCategory.ROCK, SamplerSettings.Mode.SYNERGY, null, 20, 15, 0.5, 0.1, 0.4, 2,
+                1, 100, 50));
+        report.add(new EvalRow(6, PropCategory.ROCK, SamplerSettings.Mode.TWO_D_ONLY, null, 22, 17, 0.7, 0.3, 0.2,
+                1, 1, 100, 60));
+        report.add(EvalRow.failed(13, PropCategory.POTION, SamplerSettings.Mode.SYNERGY,
+                new IllegalStateException("reconstructor returned a \"NaN\"\nat step 1")));
+        report.add(new EvalRow(13, PropCategory.POTION, SamplerSettings.Mode.TWO_D_ONLY, null, 24, 19, 0.9, 0.5, 0.6,
+                1, 1, 100, 70));
+        report.writeAll(4);
+        List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+        assertEquals(5, csv.size());
+        assertEquals("13,potion,synergy,failed,NaN,NaN,NaN,NaN,NaN,NaN,NaN,0,0,"
+                + "\"IllegalStateException: reconstructor returned a 'NaN' at step 1\"", csv.get(3));
+        String table = Files.readString(out.resolve("table.md"));
+        assertTrue(table.contains("| synergy | 1 | 1 | 20.00 ± 0.00 | 15.00 ± 0.00 |"), table);
+        assertTrue(table.contains("| 2d-only | 2 | 0 | 23.00 ± 1.00 | 18.00 ± 1.00 | 0.800 ± 0.100 |"), table);
+        assertTrue(table.contains("| rock | 1 | 15.00 | 0.1000 |"), table);
+        assertTrue(!table.contains("| potion |"), table);
+        assertTrue(!Files.exists(out.resolve("grid.png")));
+    }
+
+    @Test
     void unknownModeIsRejected() {
         assertEquals(SamplerSettings.Mode.TWO_D_ONLY, EvaluateTool.parseMode("2d-only"));
         assertThrows(IllegalArgumentException.class, () -> EvaluateTool.parseMode("3d"));
