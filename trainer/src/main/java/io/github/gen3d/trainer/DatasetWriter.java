@@ -96,25 +96,15 @@ final class DatasetWriter {
 
     /**
      * The seeds of each split in dataset order: {@code i = 0, 1, 2, ...}, {@link DatasetSplit#of(long)} decides, the
-     * first {@code count} of each split are taken.
+     * first {@code count} of each split are taken ({@link PropPose#seeds}).
      *
      * @param settings the counts (not null)
      * @return seeds per split (new lists)
      */
     static Map<DatasetSplit, List<Long>> selectSeeds(Settings settings) {
         Map<DatasetSplit, List<Long>> out = new EnumMap<>(DatasetSplit.class);
-        int missing = 0;
         for (DatasetSplit s : DatasetSplit.values()) {
-            out.put(s, new ArrayList<>());
-            missing += settings.count(s);
-        }
-        for (long i = 0; missing > 0; i++) {
-            DatasetSplit s = DatasetSplit.of(i);
-            List<Long> list = out.get(s);
-            if (list.size() < settings.count(s)) {
-                list.add(i);
-                missing--;
-            }
+            out.put(s, PropPose.seeds(s, settings.count(s)));
         }
         return out;
     }
@@ -267,18 +257,18 @@ final class DatasetWriter {
         views.put("frame", "canonical: the prop is rotated by -yaw about +Y so that the input camera is at azimuth 0;"
                 + " azimuth/elevation as PinholeCamera.orbit (azimuth 0 on +Z, 90 on +X, elevation > 0 above)");
         views.put("layout", List.of(
-                "0: input, azimuth 0, elevation ~ U[0, " + RenderedProp.INPUT_ELEVATION_MAX + "]",
+                "0: input, azimuth 0, elevation ~ U[0, " + PropPose.INPUT_ELEVATION_MAX + "]",
                 "1-4: targets, azimuth 0/90/180/270, elevation 0 (ViewRig.targetViews order)",
-                "5-8: novel, azimuth ~ U[0, 360), elevation ~ U[" + RenderedProp.NOVEL_ELEVATION_MIN + ", "
-                        + RenderedProp.NOVEL_ELEVATION_MAX + "]"));
+                "5-8: novel, azimuth ~ U[0, 360), elevation ~ U[" + PropPose.NOVEL_ELEVATION_MIN + ", "
+                        + PropPose.NOVEL_ELEVATION_MAX + "]"));
         views.put("radius", ViewRig.RADIUS);
         views.put("fovYDegrees", ViewRig.FOV_Y_DEGREES);
         views.put("near", ViewRig.NEAR);
         views.put("far", ViewRig.FAR);
         views.put("randomness", String.format("SplitMix64(seed ^ 0x%X): yaw = 360 u, input elevation = %s u, then per"
-                + " novel view azimuth = 360 u, elevation = %s + %s u", RenderedProp.VIEW_SEED_SALT,
-                RenderedProp.INPUT_ELEVATION_MAX, RenderedProp.NOVEL_ELEVATION_MIN,
-                RenderedProp.NOVEL_ELEVATION_MAX - RenderedProp.NOVEL_ELEVATION_MIN));
+                + " novel view azimuth = 360 u, elevation = %s + %s u", PropPose.VIEW_SEED_SALT,
+                PropPose.INPUT_ELEVATION_MAX, PropPose.NOVEL_ELEVATION_MIN,
+                PropPose.NOVEL_ELEVATION_MAX - PropPose.NOVEL_ELEVATION_MIN));
         views.put("camera", "cam row: world->RDF rotation R row-major (9), position p (3), fx, fy, cx, cy; c = R (x - p),"
                 + " u = fx c.x / c.z + cx, v = fy c.y / c.z + cy, pixel (i, j) centred at (i + 0.5, j + 0.5), row 0 at"
                 + " the top");

@@ -2,9 +2,7 @@ package io.github.gen3d.trainer;
 
 import com.jme3.math.Matrix4f;
 import com.jme3.math.Vector3f;
-import io.github.gen3d.dataset.Prop;
 import io.github.gen3d.dataset.PropCategory;
-import io.github.gen3d.dataset.PropGenerator;
 import io.github.gen3d.dataset.PropRenderer;
 import io.github.gen3d.mesh.TriangleMesh;
 import io.github.gen3d.render.PinholeCamera;
@@ -29,39 +27,23 @@ import java.util.List;
 record RenderedProp(long seed, PropCategory category, float yaw, float[] views, byte[] rgb, byte[] alpha,
         float[] depth, byte[] normal, float[] cam) {
     /** Views per prop: input, 4 targets, 4 novel. */
-    static final int VIEWS = 9;
-    /** Input elevation range in degrees. */
-    static final float INPUT_ELEVATION_MAX = 30f;
-    /** Novel view elevation range in degrees. */
-    static final float NOVEL_ELEVATION_MIN = -15f;
-    static final float NOVEL_ELEVATION_MAX = 50f;
-    /** XOR-ed into the prop seed to seed the view sampler (decorrelates it from {@code DatasetSplit}). */
-    static final long VIEW_SEED_SALT = 0x56494557534C4FL;
+    static final int VIEWS = PropPose.VIEWS;
 
     /**
      * Generates, poses and renders one prop.
      *
-     * @param seed the prop seed; the category is {@code PropCategory.values()[seed mod 10]}
+     * @param seed the prop seed; pose and views from {@link PropPose#of(long)}
      * @param res image size
      * @param supersample samples per pixel per axis
      * @return the rendered prop
      */
     static RenderedProp render(long seed, int res, int supersample) {
-        PropCategory[] cats = PropCategory.values();
-        PropCategory category = cats[(int) Math.floorMod(seed, (long) cats.length)];
-        Prop prop = PropGenerator.generate(category, seed);
-        SplitMix64 rng = new SplitMix64(seed ^ VIEW_SEED_SALT);
-        float yaw = (float) (360 * rng.nextDouble());
-        float[] az = new float[VIEWS];
-        float[] el = new float[VIEWS];
-        el[0] = (float) (INPUT_ELEVATION_MAX * rng.nextDouble());
-        float[] targets = ViewRig.targetAzimuths();
-        System.arraycopy(targets, 0, az, 1, targets.length);
-        for (int v = 1 + targets.length; v < VIEWS; v++) {
-            az[v] = (float) (360 * rng.nextDouble());
-            el[v] = (float) (NOVEL_ELEVATION_MIN + (NOVEL_ELEVATION_MAX - NOVEL_ELEVATION_MIN) * rng.nextDouble());
-        }
-        TriangleMesh mesh = rotateY(prop.mesh(), -yaw);
+        PropPose pose = PropPose.of(seed);
+        PropCategory category = pose.category();
+        float yaw = pose.yaw();
+        float[] az = pose.azimuths();
+        float[] el = pose.elevations();
+        TriangleMesh mesh = pose.canonicalMesh();
         List<PinholeCamera> cams = ViewRig.views(az, el, ViewRig.RADIUS, ViewRig.FOV_Y_DEGREES, res, res);
         int px = res * res;
         float[] views = new float[2 * VIEWS];
@@ -115,48 +97,5 @@ record RenderedProp(long seed, PropCategory category, float yaw, float[] views, 
         row[14] = c.cx();
         row[15] = c.cy();
         return row;
-    }
-
-    /**
-     * Rotates positions and normals about +Y (right-handed: positive angles turn +Z towards +X).
-     *
-     * @param m the mesh (not null, unaffected)
-     * @param degrees the angle
-     * @return a new mesh
-     */
-    static TriangleMesh rotateY(TriangleMesh m, double degrees) {
-        double t = Math.toRadians(degrees), c = Math.cos(t), s = Math.sin(t);
-        float[] pos = m.positions().clone();
-        float[] nrm = m.normals().clone();
-        for (float[] a : new float[][] {pos, nrm}) {
-            for (int i = 0; i < a.length; i += 3) {
-                double x = a[i], z = a[i + 2];
-                a[i] = (float) (c * x + s * z);
-                a[i + 2] = (float) (-s * x + c * z);
-            }
-        }
-        return new TriangleMesh(pos, nrm, m.colours(), m.indices());
-    }
-
-    /** SplitMix64 with the same constants as the plugin's (package-private) dataset generator. */
-    static final class SplitMix64 {
-        private long state;
-
-        SplitMix64(long seed) {
-            state = seed;
-        }
-
-        long nextLong() {
-            state += 0x9E3779B97F4A7C15L;
-            long z = state;
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            return z ^ (z >>> 31);
-        }
-
-        /** @return uniform in [0, 1) */
-        double nextDouble() {
-            return (nextLong() >>> 11) * 0x1.0p-53;
-        }
     }
 }
