@@ -72,10 +72,12 @@ final class BundleManifest {
         final Map<String, String> options;
         /** a denoiser's training noise schedule from its {@code "scheduler"} object, or null */
         final SchedulerConfig scheduler;
+        /** the component's {@code "metadata"} object, empty when absent (never modify it) */
+        final JsonObject metadata;
 
         ComponentSpec(String name, Role role, Backend backend, String file, String prediction, int resolution,
                 int views, List<TensorSpec> inputs, List<TensorSpec> outputs, String block,
-                Map<String, String> options, SchedulerConfig scheduler) {
+                Map<String, String> options, SchedulerConfig scheduler, JsonObject metadata) {
             this.name = name;
             this.role = role;
             this.backend = backend;
@@ -88,6 +90,7 @@ final class BundleManifest {
             this.block = block;
             this.options = Collections.unmodifiableMap(options);
             this.scheduler = scheduler;
+            this.metadata = metadata;
         }
     }
 
@@ -100,9 +103,12 @@ final class BundleManifest {
     /** file name (relative, '/'-separated) → lower-case hex sha256, in declaration order */
     final Map<String, String> files;
     final Map<String, ComponentSpec> components;
+    /** the top-level {@code "metadata"} object, empty when absent (never modify it) */
+    final JsonObject metadata;
 
     private BundleManifest(String name, String version, String licence, String description, boolean allowGpu,
-            boolean allowCpu, Map<String, String> files, Map<String, ComponentSpec> components) {
+            boolean allowCpu, Map<String, String> files, Map<String, ComponentSpec> components,
+            JsonObject metadata) {
         this.name = name;
         this.version = version;
         this.licence = licence;
@@ -111,6 +117,7 @@ final class BundleManifest {
         this.allowCpu = allowCpu;
         this.files = Collections.unmodifiableMap(files);
         this.components = Collections.unmodifiableMap(components);
+        this.metadata = metadata;
     }
 
     /**
@@ -208,7 +215,9 @@ final class BundleManifest {
             }
             components.put(cname, parseComponent(name, cname, e.getValue().getAsJsonObject(), files));
         }
-        return new BundleManifest(name, version, licence, description, allowGpu, allowCpu, files, components);
+        JsonObject metadata = top.has("metadata") ? r.object(top, "metadata").deepCopy() : new JsonObject();
+        return new BundleManifest(name, version, licence, description, allowGpu, allowCpu, files, components,
+                metadata);
     }
 
     private static ComponentSpec parseComponent(String bundle, String cname, JsonObject c, Map<String, String> files)
@@ -287,8 +296,9 @@ final class BundleManifest {
             }
             scheduler = SchedulerJson.parse(r.object(c, "scheduler"), prediction, bundle, cname);
         }
+        JsonObject metadata = c.has("metadata") ? r.object(c, "metadata").deepCopy() : new JsonObject();
         return new ComponentSpec(cname, role, backend, file, prediction, resolution, views, inputs, outputs, block,
-                options, scheduler);
+                options, scheduler, metadata);
     }
 
     private static void checkDenoiser(Reader r, String prediction, int resolution, int views, List<TensorSpec> in,

@@ -2,6 +2,7 @@ package io.github.gen3d.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -305,6 +306,15 @@ public final class ModelBundle implements AutoCloseable {
     /** @return true when the components run on a CUDA GPU */
     public boolean onGpu() {
         return device.isGpu();
+    }
+
+    /**
+     * The bundle's free-form top-level {@code "metadata"} object from bundle.json.
+     *
+     * @return a copy, empty when the bundle declares none (not null)
+     */
+    JsonObject metadata() {
+        return manifest.metadata.deepCopy();
     }
 
     /** @return the component names in bundle.json order (not null, unmodifiable) */

@@ -15,6 +15,7 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.util.Pair;
+import com.google.gson.JsonObject;
 import io.github.gen3d.diffusion.SchedulerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -221,6 +222,16 @@ public final class ModelComponent {
      */
     public SchedulerConfig scheduler() {
         return spec.scheduler;
+    }
+
+    /**
+     * The component's free-form {@code "metadata"} object from bundle.json (for instance a front end's
+     * {@code "labels"}).
+     *
+     * @return a copy, empty when the component declares none (not null)
+     */
+    JsonObject metadata() {
+        return spec.metadata.deepCopy();
     }
 
     /** @return the name of the bundle this component belongs to, for messages (not null) */
