@@ -4,7 +4,7 @@
 #   2. trains the three networks (build/train/; resumable: re-run the same command after an interruption),
 #   3. exports TorchScript + bundle.json to assets/Models/gen3d-default.
 # Needs /usr/bin/python3 with Debian's python3-torch, python3-numpy and python3-matplotlib. docs/model.md.
-# Extra arguments go to train.py (e.g. --steps 6000 --threads 2).
+# Extra arguments go to train.py (e.g. --steps 2000 --threads 2; the shipped bundle used the defaults).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJL_OFFLINE=true

@@ -17,10 +17,14 @@ import io.github.gen3d.render.RenderResult;
 import io.github.gen3d.render.SplatRasterizer;
 import io.github.gen3d.render.ViewRig;
 import io.github.gen3d.splat.GaussianCloud;
+import io.github.gen3d.splat.SplatIO;
 import io.github.gen3d.trainer.eval.DepthView;
 import io.github.gen3d.trainer.eval.ImageMetrics;
 import io.github.gen3d.trainer.eval.MeshMetrics;
 import io.github.gen3d.trainer.eval.PointCloudMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -81,6 +85,9 @@ public final class EvaluateTool implements Callable<Integer> {
     long seed;
     @Option(names = "--grid", defaultValue = "6", description = "Props shown in grid.png (default ${DEFAULT-VALUE}).")
     int grid;
+    @Option(names = "--save-grid-assets", description = "Also write the Gaussians generated for the grid props as "
+            + "OUT/assets/SEED-CATEGORY-MODE.spz (jME frame), e.g. to view them with the splat viewer.")
+    boolean saveGridAssets;
 
     /** Creates the command (picocli fills the options). */
     public EvaluateTool() {
@@ -110,7 +117,7 @@ public final class EvaluateTool implements Callable<Integer> {
         for (String s : modes) {
             m.add(parseMode(s.trim()));
         }
-        evaluate(new Settings(bundle, props, steps, guidance, m, views, meshRes, out, seed, grid));
+        evaluate(new Settings(bundle, props, steps, guidance, m, views, meshRes, out, seed, grid, saveGridAssets));
         return 0;
     }
 
@@ -127,9 +134,10 @@ public final class EvaluateTool implements Callable<Integer> {
      * @param out output folder
      * @param seed base seed
      * @param grid props in the picture
+     * @param saveGridAssets whether the Gaussians of the grid props are written as {@code .spz} files
      */
     record Settings(Path bundle, int props, int steps, float guidance, List<SamplerSettings.Mode> modes, int views,
-            int meshRes, Path out, long seed, int grid) {
+            int meshRes, Path out, long seed, int grid, boolean saveGridAssets) {
         Settings {
             if (bundle == null || out == null || modes == null || modes.isEmpty()) {
                 throw new IllegalArgumentException("bundle, out and at least one mode are needed");
@@ -243,6 +251,10 @@ public final class EvaluateTool implements Callable<Integer> {
         SampleResult r = sampler.sample(SampleRequest.of(truth.condition, s.seed() + pose.seed()), null, null);
         double secSample = (System.nanoTime() - t0) / 1e9;
         GaussianCloud cloud = r.gaussians();
+        if (gridRow != null && s.saveGridAssets()) {
+            saveAsset(cloud, s.out().resolve("assets").resolve(pose.seed() + "-"
+                    + pose.category().name().toLowerCase(Locale.ROOT) + "-" + modeName(mode) + ".spz"));
+        }
         float[][] preds = new float[novel.size()][];
         double[] image = imageScores(cloud, truth, novel, preds);
         t0 = System.nanoTime();
@@ -260,6 +272,15 @@ public final class EvaluateTool implements Callable<Integer> {
         }
         return new EvalRow(pose.seed(), pose.category(), mode, null, image[0], image[1], image[2],
                 scores.chamfer(), scores.fScore(), secSample, secMesh, cloud.size(), mesh.triangleCount());
+    }
+
+    private static void saveAsset(GaussianCloud cloud, Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            SplatIO.write(cloud, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
     }
 
     /**

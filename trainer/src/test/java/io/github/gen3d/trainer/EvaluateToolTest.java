@@ -31,7 +31,7 @@ class EvaluateToolTest {
         List<SamplerSettings.Mode> modes = List.of(SamplerSettings.Mode.SYNERGY, SamplerSettings.Mode.TWO_D_ONLY,
                 SamplerSettings.Mode.NO_2D_PRIOR);
         List<EvalRow> rows = EvaluateTool.evaluate(new EvaluateTool.Settings(TINY, 2, 2, 3f, modes, 4, 32, out, 0,
-                6));
+                6, false));
         assertEquals(6, rows.size());
         List<Long> seeds = PropPose.seeds(DatasetSplit.TEST, 2);
         for (int i = 0; i < rows.size(); i++) {
@@ -116,6 +116,19 @@ class EvaluateToolTest {
         new CommandLine(t).parseArgs("--modes", "2d-only,synergy", "--views", "8");
         assertEquals(List.of("2d-only", "synergy"), t.modes);
         assertEquals(8, t.views);
+    }
+    @Test
+    void gridAssetsAreWrittenOnlyForTheGridPropsAndReadBack(@TempDir Path out) throws Exception {
+        List<EvalRow> rows = EvaluateTool.evaluate(new EvaluateTool.Settings(TINY, 2, 2, 3f,
+                List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true));
+        EvalRow first = rows.get(0);
+        Path asset = out.resolve("assets").resolve(first.seed() + "-"
+                + first.category().name().toLowerCase(java.util.Locale.ROOT) + "-synergy.spz");
+        try (var files = Files.list(out.resolve("assets"))) {
+            assertEquals(List.of(asset.getFileName().toString()),
+                    files.map(p -> p.getFileName().toString()).toList());
+        }
+        assertEquals(first.gaussians(), io.github.gen3d.splat.SplatIO.read(asset).size());
     }
 
     @Test
