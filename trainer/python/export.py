@@ -42,7 +42,8 @@ class ReconstructorExport(nn.Module):
         self.rec = rec
 
     def forward(self, x, t, x0, cond):
-        return self.rec.rows(self.rec(x, t, x0, cond))
+        # training fed the denoiser's x0 clamped to [-1, 1]; the sampler does not clip (schedule.SCHEDULER_JSON)
+        return self.rec.rows(self.rec(x, t, x0.clamp(-1.0, 1.0), cond))
 
 
 class FrontendExport(nn.Module):
@@ -114,7 +115,10 @@ def main(argv=None):
     lab = torch.tensor([3, -1])
     fe = trace_checked(FrontendExport(models["frontend"]), (ex(2, 1), ts(2), lab),
                        (ex(3, 1), ts(3), torch.tensor([0, 9, -1])))
-    tmp = tempfile.mkdtemp(prefix="bundle-", dir=os.path.dirname(os.path.abspath(args.out)) or ".")
+    parent = os.path.dirname(os.path.abspath(args.out))
+    os.makedirs(parent, exist_ok=True)  # a fresh clone has no assets/Models yet
+    tmp = tempfile.mkdtemp(prefix="bundle-", dir=parent)
+    os.chmod(tmp, 0o755)  # mkdtemp makes it private; the bundle is a shipped asset
     files = {}
     for name, mod in (("denoiser.pt", den), ("reconstructor.pt", rec), ("frontend.pt", fe)):
         mod.save(os.path.join(tmp, name))

@@ -13,7 +13,10 @@ SCHEDULER_JSON = {
     "timestep_spacing": "trailing",
     "steps_offset": 0,
     "set_alpha_to_one": False,
-    "clip_sample": True,
+    # no x0 clipping at sampling time: diffusers' DDIM clips x0 but keeps the unclipped epsilon, and with this
+    # v-prediction model that mix drove 2D samples off course (about 9 dB instead of 20 dB per view, docs/model.md);
+    # the reconstructor clamps its x0 input itself (export.py), as in training
+    "clip_sample": False,
     "clip_sample_range": 1.0,
 }
 
