@@ -71,11 +71,7 @@ class DefaultBundleTest {
         BundleReconstructor rec = BundleReconstructor.of(bundleOrFail());
         int res = 64;
         List<PinholeCamera> targets = ViewRig.targetViews(res, res);
-        float[] views = new float[4 * 3 * res * res];
-        for (int v = 0; v < 4; v++) {
-            float[] img = EvaluateTool.inputImage(pose.canonicalMesh(), targets.get(v));
-            System.arraycopy(img, 0, views, v * img.length, img.length);
-        }
+        float[] views = targetViews(pose, targets);
         float[] input = EvaluateTool.inputImage(pose.canonicalMesh(), EvaluateTool.inputCamera(pose, res));
         GaussianCloud cloud = rec.reconstruct(views, 0, views,
                 io.github.gen3d.diffusion.Condition.image(input, 3, res, res));
@@ -84,11 +80,7 @@ class DefaultBundleTest {
         for (int v = 0; v < 4; v++) {
             RenderResult r = new SplatRasterizer().render(cloud, null, targets.get(v), RenderOptions.defaults());
             float[] pred = EvaluateTool.onWhite(r.colour(), r.alpha(), res, true);
-            float[] gt = new float[3 * res * res];
-            for (int i = 0; i < gt.length; i++) {
-                gt[i] = (views[v * gt.length + i] + 1f) / 2f;
-            }
-            psnr += ImageMetrics.psnr(pred, gt) / 4;
+            psnr += ImageMetrics.psnr(pred, unitView(views, v, 3 * res * res)) / 4;
         }
         assertTrue(psnr > 20, "reconstructed views PSNR " + psnr + " dB");
     }
@@ -103,7 +95,7 @@ class DefaultBundleTest {
         long seed = PropPose.seeds(DatasetSplit.VALIDATION, 1).get(0);
         PropPose pose = PropPose.of(seed);
         int res = 64;
-        List<PinholeCamera> targets = ViewRig.targetViews(res, res);
+        float[] truth = targetViews(pose, ViewRig.targetViews(res, res));
         float[] input = EvaluateTool.inputImage(pose.canonicalMesh(), EvaluateTool.inputCamera(pose, res));
         SynergySampler sampler = BundleSamplers.create(bundleOrFail(), SamplerSettings.defaults().withSteps(25)
                 .withGuidanceScale(3f).withMode(SamplerSettings.Mode.TWO_D_ONLY));
@@ -112,14 +104,7 @@ class DefaultBundleTest {
         double psnr = 0;
         int len = 3 * res * res;
         for (int v = 0; v < 4; v++) {
-            float[] gt = EvaluateTool.inputImage(pose.canonicalMesh(), targets.get(v));
-            float[] pred = new float[len];
-            float[] truth = new float[len];
-            for (int i = 0; i < len; i++) {
-                pred[i] = Math.max(0f, Math.min(1f, (r.views()[v * len + i] + 1f) / 2f));
-                truth[i] = (gt[i] + 1f) / 2f;
-            }
-            psnr += ImageMetrics.psnr(pred, truth) / 4;
+            psnr += ImageMetrics.psnr(unitView(r.views(), v, len), unitView(truth, v, len)) / 4;
         }
         assertTrue(psnr > 14, "2D sample PSNR " + psnr + " dB");
     }
@@ -136,6 +121,26 @@ class DefaultBundleTest {
         for (float x : r.gaussians().positions()) {
             assertTrue(Float.isFinite(x) && Math.abs(x) < 3, "position " + x);
         }
+    }
+
+    /** The prop's target views as the model sees them (EvaluateTool.inputImage), stacked V×3×R×R in [−1, 1]. */
+    private static float[] targetViews(PropPose pose, List<PinholeCamera> targets) {
+        PinholeCamera c = targets.get(0);
+        float[] views = new float[targets.size() * 3 * c.width() * c.height()];
+        for (int v = 0; v < targets.size(); v++) {
+            float[] img = EvaluateTool.inputImage(pose.canonicalMesh(), targets.get(v));
+            System.arraycopy(img, 0, views, v * img.length, img.length);
+        }
+        return views;
+    }
+
+    /** View v (len floats) of a stacked [−1, 1] sample, mapped to [0, 1] and clamped. */
+    private static float[] unitView(float[] sample, int v, int len) {
+        float[] out = new float[len];
+        for (int i = 0; i < len; i++) {
+            out[i] = Math.max(0f, Math.min(1f, (sample[v * len + i] + 1f) / 2f));
+        }
+        return out;
     }
 
     private static ModelBundle bundleOrFail() {

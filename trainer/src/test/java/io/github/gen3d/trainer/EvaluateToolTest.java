@@ -117,6 +117,7 @@ class EvaluateToolTest {
         assertEquals(List.of("2d-only", "synergy"), t.modes);
         assertEquals(8, t.views);
     }
+
     @Test
     void gridAssetsAreWrittenOnlyForTheGridPropsAndReadBack(@TempDir Path out) throws Exception {
         List<EvalRow> rows = EvaluateTool.evaluate(new EvaluateTool.Settings(TINY, 2, 2, 3f,
