@@ -42,8 +42,7 @@ record PropPose(long seed, PropCategory category, float yaw, float[] azimuths, f
      * @return the pose
      */
     static PropPose of(long seed) {
-        PropCategory[] cats = PropCategory.values();
-        PropCategory category = cats[(int) Math.floorMod(seed, (long) cats.length)];
+        PropCategory category = categoryOf(seed);
         SplitMix64 rng = new SplitMix64(seed ^ VIEW_SEED_SALT);
         float yaw = (float) (360 * rng.nextDouble());
         float[] az = new float[VIEWS];
@@ -56,6 +55,17 @@ record PropPose(long seed, PropCategory category, float yaw, float[] azimuths, f
             el[v] = (float) (NOVEL_ELEVATION_MIN + (NOVEL_ELEVATION_MAX - NOVEL_ELEVATION_MIN) * rng.nextDouble());
         }
         return new PropPose(seed, category, yaw, az, el);
+    }
+
+    /**
+     * The category of a dataset prop.
+     *
+     * @param seed the prop seed
+     * @return {@code PropCategory.values()[seed mod 10]} (non-negative remainder)
+     */
+    static PropCategory categoryOf(long seed) {
+        PropCategory[] cats = PropCategory.values();
+        return cats[(int) Math.floorMod(seed, (long) cats.length)];
     }
 
     /**
