@@ -14,20 +14,15 @@ import de.javagl.jgltf.impl.v2.Node;
 import de.javagl.jgltf.impl.v2.Scene;
 import de.javagl.jgltf.model.io.GltfAssetWriter;
 import de.javagl.jgltf.model.io.v2.GltfAssetV2;
-import java.io.BufferedOutputStream;
+import io.github.gen3d.internal.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Writes meshes to files: binary glTF ({@code .glb}, through JglTF), Wavefront {@code .obj} with vertex colours,
@@ -42,12 +37,6 @@ public final class MeshExport {
     private static final int TRIANGLES = 4;
 
     private MeshExport() {
-    }
-
-    /** Writes the content of a file. */
-    @FunctionalInterface
-    private interface Body {
-        void write(OutputStream out) throws IOException;
     }
 
     /**
@@ -145,7 +134,7 @@ public final class MeshExport {
         gltf.setScene(0);
 
         GltfAssetV2 glb = new GltfAssetV2(gltf, bin);
-        writeAtomically(file, out -> new GltfAssetWriter().writeBinary(glb, out));
+        AtomicFiles.write(file, out -> new GltfAssetWriter().writeBinary(glb, out));
     }
 
     /**
@@ -158,7 +147,7 @@ public final class MeshExport {
      * @throws IOException if writing fails (the message names the file)
      */
     public static void writeObj(TriangleMesh mesh, Path file) throws IOException {
-        writeAtomically(file, out -> {
+        AtomicFiles.write(file, out -> {
             Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.US_ASCII), 1 << 16);
             float[] p = mesh.positions();
             float[] nn = mesh.normals();
@@ -193,7 +182,7 @@ public final class MeshExport {
      * @throws IOException if writing fails (the message names the file)
      */
     public static void writeJ3o(Savable savable, Path file) throws IOException {
-        writeAtomically(file, out -> BinaryExporter.getInstance().save(savable, out));
+        AtomicFiles.write(file, out -> BinaryExporter.getInstance().save(savable, out));
     }
 
     /** Linear [0,1] to sRGB-encoded [0,1] (IEC 61966-2-1), clamped. */
@@ -216,35 +205,5 @@ public final class MeshExport {
         a.setCount(count);
         a.setType(type);
         return a;
-    }
-
-    /** Writes to a temporary sibling, then moves it over the target (atomically where the file system can). */
-    private static void writeAtomically(Path file, Body body) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new IOException(file + ": folder " + dir + " does not exist");
-        }
-        // a fresh sibling created with the default permissions (createTempFile would make it owner-only)
-        Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        boolean done = false;
-        try {
-            try (OutputStream out = new BufferedOutputStream(
-                    Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16)) {
-                body.write(out);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
-        } catch (IOException e) {
-            throw new IOException(file + ": write failed: " + e.getMessage(), e);
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
-        }
     }
 }

@@ -1,0 +1,399 @@
+package io.github.gen3d.cli;
+
+import com.jme3.asset.AssetManager;
+import com.jme3.system.JmeSystem;
+import io.github.gen3d.diffusion.SamplerSettings;
+import io.github.gen3d.model.DevicePolicy;
+import io.github.gen3d.service.AssetFormat;
+import io.github.gen3d.service.AssetGenerator;
+import io.github.gen3d.service.GenerationJob;
+import io.github.gen3d.service.GenerationProgress;
+import io.github.gen3d.service.GenerationRequest;
+import io.github.gen3d.service.GenerationResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code gen3d}: generates 3D props with the asset-generation service, headless. Inputs are picture files, folders
+ * of pictures, or {@code --category} names (or {@code --random}); every asset is written to {@code --out} as
+ * {@code NAME.<format>} for each {@code --format}, with {@code NAME.json} (metadata that regenerates it),
+ * {@code NAME-input.*} and {@code NAME-turntable.png}. A console progress bar with ETA runs on stderr.
+ *
+ * <p>Exit codes: 0 every asset written; 1 some inputs failed (the others are written, the failures listed);
+ * 2 bad command line; 3 the model bundle could not be loaded.
+ */
+@Command(name = "gen3d", mixinStandardHelpOptions = true, version = "gen3d 0.1.0",
+        description = "Generates 3D props (Gaussian splats and/or meshes) from pictures or categories.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every asset was written", "1:some inputs failed (the others were written)",
+            "2:bad command line", "3:the model bundle could not be loaded"})
+public final class Gen3dCli implements Callable<Integer> {
+    /** Exit code: some inputs failed. */
+    public static final int SOME_FAILED = 1;
+    /** Exit code: the model could not be loaded. */
+    public static final int NO_MODEL = 3;
+    private static final List<String> PICTURES = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
+
+    @Parameters(paramLabel = "PICTURE|FOLDER", arity = "0..*",
+            description = "Pictures of objects, or folders of pictures (png, jpg, bmp, gif).")
+    List<Path> inputs = new ArrayList<>();
+
+    @Option(names = {"-c", "--category"}, split = ",", paramLabel = "NAME",
+            description = "Generate props of these categories (the model's front end draws the input).")
+    List<String> categories = new ArrayList<>();
+
+    @Option(names = "--random", description = "Generate random props (a category picked from the seed).")
+    boolean random;
+
+    @Option(names = {"-n", "--count"}, defaultValue = "1",
+            description = "Variants per input, with seeds seed, seed+1, … (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = {"-s", "--seed"}, defaultValue = "0", description = "First seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--steps", defaultValue = "50", description = "DDIM steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = {"-g", "--guidance"}, defaultValue = "5",
+            description = "Classifier-free guidance scale (default: ${DEFAULT-VALUE}).")
+    float guidance;
+
+    @Option(names = "--mode", defaultValue = "synergy",
+            description = "synergy (Gen-3Diffusion), 2d-only or no-2d-prior (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = {"-k", "--kind"}, defaultValue = "splats",
+            description = "What to make: splats, mesh or both (default: ${DEFAULT-VALUE}).")
+    String kind;
+
+    @Option(names = {"-f", "--format"}, split = ",", paramLabel = "FMT",
+            description = "Asset formats: spz, ply, glb, j3o (default: spz for splats, glb for a mesh, both for both).")
+    List<String> formats = new ArrayList<>();
+
+    @Option(names = {"-o", "--out"}, defaultValue = "out", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--name", description = "Asset name (one input and one variant only; default from the input"
+            + " and the seed).")
+    String name;
+
+    @Option(names = "--mesh-res", defaultValue = "128",
+            description = "Mesh TSDF resolution (default: ${DEFAULT-VALUE}).")
+    int meshRes;
+
+    @Option(names = "--faces", defaultValue = "20000", description = "Mesh face budget (default: ${DEFAULT-VALUE}).")
+    int faces;
+
+    @Option(names = "--turntable-frames", defaultValue = "8",
+            description = "Views in the turntable preview, 0 for none (default: ${DEFAULT-VALUE}).")
+    int turntableFrames;
+
+    @Option(names = "--turntable-size", defaultValue = "192",
+            description = "Pixels per turntable view (default: ${DEFAULT-VALUE}).")
+    int turntableSize;
+
+    @Option(names = "--bundle", description = "A model bundle folder (default: the shipped gen3d-default).")
+    Path bundle;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--cache", description = "Cache folder: repeated requests are answered from it.")
+    Path cache;
+
+    @Option(names = "--cache-mb", defaultValue = "1024", description = "Cache size limit in MiB (default: "
+            + "${DEFAULT-VALUE}).")
+    long cacheMb;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar; only the summary lines.")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log the library's INFO messages (model loading, devices).")
+    boolean verbose;
+
+    @Option(names = "--regenerate", paramLabel = "NAME.json",
+            description = "Generate again the assets these metadata files describe (their input pictures beside"
+                    + " them), under the same names.")
+    List<Path> regenerate = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final PrintStream stdout;
+    private final PrintStream stderr;
+
+    /** A command writing to the standard streams. */
+    public Gen3dCli() {
+        this(System.out, System.err);
+    }
+
+    Gen3dCli(PrintStream stdout, PrintStream stderr) {
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /**
+     * Runs the command and exits with its code.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs the command.
+     *
+     * @param args the command line (not null)
+     * @param stdout receives the summary
+     * @param stderr receives the progress bar and errors
+     * @return the exit code
+     */
+    static int run(String[] args, PrintStream stdout, PrintStream stderr) {
+        CommandLine cl = new CommandLine(new Gen3dCli(stdout, stderr));
+        cl.setOut(new java.io.PrintWriter(stdout, true));
+        cl.setErr(new java.io.PrintWriter(stderr, true));
+        return cl.execute(args);
+    }
+
+    /** One asset to make. */
+    private record Task(GenerationRequest request, String label) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        java.util.logging.Logger.getLogger("").setLevel(verbose ? java.util.logging.Level.INFO
+                : java.util.logging.Level.WARNING);
+        for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+            h.setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
+        }
+        List<Task> tasks = tasks();
+        GenerationRequest.Output output = GenerationRequest.Output.valueOf(kind.toUpperCase(Locale.ROOT));
+        List<AssetFormat> fmts = new ArrayList<>();
+        for (String f : formats) {
+            fmts.add(AssetFormat.parse(f));
+        }
+        if (fmts.isEmpty()) {
+            if (output.splats()) {
+                fmts.add(AssetFormat.SPZ);
+            }
+            if (output.mesh()) {
+                fmts.add(AssetFormat.GLB);
+            }
+        }
+        if (turntableFrames < 0 || turntableFrames > 36 || turntableSize < 32 || turntableSize > 1024) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--turntable-frames must be in 0..36 and --turntable-size in 32..1024");
+        }
+        AssetGenerator.Options opts = AssetGenerator.Options.defaults()
+                .withDevice(DevicePolicy.valueOf(device.toUpperCase(Locale.ROOT)))
+                .withQueueCapacity(Math.max(1, tasks.size()));
+        if (bundle != null) {
+            opts = opts.withBundle(bundle);
+        }
+        if (cache != null) {
+            opts = opts.withCache(cache, cacheMb << 20);
+        }
+        Files.createDirectories(out);
+        AssetManager assets = fmts.contains(AssetFormat.J3O)
+                ? JmeSystem.newAssetManager(Thread.currentThread().getContextClassLoader()
+                        .getResource("com/jme3/asset/Desktop.cfg")) : null;
+        int failed = 0;
+        try (AssetGenerator gen = AssetGenerator.start(opts)) {
+            try {
+                gen.ready().get();
+            } catch (ExecutionException e) {
+                stderr.println("gen3d: cannot load the model bundle: " + e.getCause().getMessage());
+                return NO_MODEL;
+            }
+            stderr.println("gen3d: model " + gen.bundleName() + " on " + gen.device() + "; " + tasks.size()
+                    + " asset(s) to " + out.toAbsolutePath());
+            for (Task t : tasks) {
+                if (!generateOne(gen, t, fmts, assets)) {
+                    failed++;
+                }
+            }
+        }
+        if (failed > 0) {
+            stderr.println("gen3d: " + failed + " of " + tasks.size() + " failed");
+            return SOME_FAILED;
+        }
+        return 0;
+    }
+
+    private boolean generateOne(AssetGenerator gen, Task t, List<AssetFormat> fmts, AssetManager assets) {
+        GenerationRequest r = t.request();
+        String assetName = r.assetName();
+        GenerationJob job;
+        try {
+            job = gen.submit(r);
+        } catch (IllegalArgumentException e) {
+            stderr.println("gen3d: " + t.label() + ": " + e.getMessage());
+            return false;
+        }
+        GenerationResult result;
+        try (ProgressBar bar = quiet ? null : bar(assetName, r.steps())) {
+            if (bar != null) {
+                job.addListener((j, p) -> {
+                    bar.stepTo(p.step());
+                    bar.setExtraMessage(p.phase() == GenerationProgress.Phase.SAMPLING ? "" : phaseName(p.phase()));
+                });
+            }
+            result = job.future().get();
+        } catch (ExecutionException e) {
+            stderr.println("gen3d: " + t.label() + ": " + e.getCause().getMessage());
+            return false;
+        } catch (CancellationException | InterruptedException e) {
+            stderr.println("gen3d: " + t.label() + ": cancelled");
+            return false;
+        }
+        try {
+            List<Path> written = new ArrayList<>();
+            for (AssetFormat f : fmts) {
+                written.add(result.save(out, assetName, f, assets));
+            }
+            if (turntableFrames > 0) {
+                Path tt = out.resolve(assetName + "-turntable.png");
+                Path tmp = out.resolve("." + assetName + "-turntable.png.tmp");
+                ImageIO.write(Turntable.render(result, turntableFrames, turntableSize, assetName), "png",
+                        tmp.toFile());
+                Files.move(tmp, tt, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                written.add(tt);
+            }
+            var m = result.metadata();
+            stdout.printf(Locale.ROOT, "%s: %d Gaussians%s, %.1f s%s -> %s%n", assetName, m.gaussians(),
+                    m.triangles() > 0 ? ", " + m.triangles() + " triangles" : "", m.secondsTotal(),
+                    m.fromCache() ? " (cache)" : "", String.join(", ", written.stream()
+                            .map(p -> p.getFileName().toString()).toList()));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            stderr.println("gen3d: " + t.label() + ": cannot write the asset: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private static String phaseName(GenerationProgress.Phase p) {
+        return p.name().toLowerCase(Locale.ROOT);
+    }
+
+    private ProgressBar bar(String task, int max) {
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(250).setConsumer(new ConsoleProgressBarConsumer(stderr)).setUnit(" steps", 1)
+                .build();
+    }
+
+    /** The assets to make, from the inputs and options. */
+    List<Task> tasks() throws IOException {
+        CommandLine cl = spec.commandLine();
+        if (count < 1 || count > 10_000) {
+            throw new CommandLine.ParameterException(cl, "--count must be in 1..10000");
+        }
+        List<Path> pictures = new ArrayList<>();
+        for (Path p : inputs) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    List<Path> found = s.filter(f -> Files.isRegularFile(f) && PICTURES.stream()
+                            .anyMatch(ext -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(ext)))
+                            .sorted().toList();
+                    if (found.isEmpty()) {
+                        throw new CommandLine.ParameterException(cl, "folder " + p + " holds no pictures ("
+                                + String.join(", ", PICTURES) + ")");
+                    }
+                    pictures.addAll(found);
+                }
+            } else if (Files.isRegularFile(p)) {
+                pictures.add(p);
+            } else {
+                throw new CommandLine.ParameterException(cl, "no such picture or folder: " + p);
+            }
+        }
+        int sources = pictures.size() + categories.size() + (random ? 1 : 0) + regenerate.size();
+        if (sources == 0) {
+            throw new CommandLine.ParameterException(cl, "give pictures, folders, --category, --random or"
+                    + " --regenerate");
+        }
+        if (name != null && (sources > 1 || count > 1)) {
+            throw new CommandLine.ParameterException(cl, "--name needs exactly one input and --count 1");
+        }
+        SamplerSettings.Mode m = switch (mode.toLowerCase(Locale.ROOT)) {
+            case "synergy" -> SamplerSettings.Mode.SYNERGY;
+            case "2d-only" -> SamplerSettings.Mode.TWO_D_ONLY;
+            case "no-2d-prior" -> SamplerSettings.Mode.NO_2D_PRIOR;
+            default -> throw new CommandLine.ParameterException(cl, "--mode must be synergy, 2d-only or no-2d-prior");
+        };
+        GenerationRequest.Output output;
+        try {
+            output = GenerationRequest.Output.valueOf(kind.toUpperCase(Locale.ROOT));
+            for (String f : formats) {
+                AssetFormat.parse(f);
+            }
+            DevicePolicy.valueOf(device.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "bad --kind, --format or --device: " + e.getMessage());
+        }
+        List<Task> tasks = new ArrayList<>();
+        for (Path json : regenerate) {
+            tasks.add(regenerateTask(cl, json));
+        }
+        try {
+            for (int v = 0; v < count; v++) {
+                for (Path p : pictures) {
+                    tasks.add(new Task(base(m, output, v).image(p).build(), p.toString()));
+                }
+                for (String c : categories) {
+                    tasks.add(new Task(base(m, output, v).category(c).build(), "category " + c));
+                }
+                if (random) {
+                    tasks.add(new Task(base(m, output, v).random().build(), "random"));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        return tasks;
+    }
+
+    private Task regenerateTask(CommandLine cl, Path json) throws IOException {
+        if (!Files.isRegularFile(json)) {
+            throw new CommandLine.ParameterException(cl, "no such metadata file: " + json);
+        }
+        String file = json.getFileName().toString();
+        if (!file.endsWith(".json")) {
+            throw new CommandLine.ParameterException(cl, json + ": metadata files end in .json");
+        }
+        try {
+            var meta = io.github.gen3d.service.GenerationMetadata.fromJson(Files.readString(json), json.toString());
+            Path picture = meta.inputFile() == null ? null : json.resolveSibling(meta.inputFile());
+            GenerationRequest.Builder b = meta.inputKind().equals("IMAGE") ? meta.toRequest(picture)
+                    : meta.toRequest(null);
+            return new Task(b.name(file.substring(0, file.length() - 5)).build(), json.toString());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, json + ": " + e.getMessage());
+        }
+    }
+
+    private GenerationRequest.Builder base(SamplerSettings.Mode m, GenerationRequest.Output output, int variant) {
+        return GenerationRequest.builder().seed(seed + variant).steps(steps).guidance(guidance).mode(m)
+                .output(output).mesh(meshRes, faces).name(name);
+    }
+}
