@@ -53,11 +53,47 @@ final class FrameGrabber implements SceneProcessor {
         this.rm = rm;
     }
 
+    /** A capture asked for by {@link #captureNext}. */
+    private volatile java.util.concurrent.CompletableFuture<Path> pending;
+    private volatile Path pendingTarget;
+
+    /**
+     * Writes the next rendered frame to a PNG (in addition to the frame-count capture, if any).
+     *
+     * @param png the file (not null)
+     * @return completes with the file once written (on the render thread), or exceptionally
+     */
+    java.util.concurrent.CompletableFuture<Path> captureNext(Path png) {
+        java.util.concurrent.CompletableFuture<Path> f = new java.util.concurrent.CompletableFuture<>();
+        pendingTarget = png;
+        pending = f;
+        return f;
+    }
+
     @Override
     public void postFrame(FrameBuffer out) {
+        java.util.concurrent.CompletableFuture<Path> f = pending;
+        if (f != null) {
+            pending = null;
+            try {
+                write(out, pendingTarget);
+                f.complete(pendingTarget);
+            } catch (IOException e) {
+                f.completeExceptionally(e);
+            }
+        }
         if (++seen != frames) {
             return;
         }
+        try {
+            write(out, target);
+        } catch (IOException e) {
+            error = e;
+        }
+        done.countDown();
+    }
+
+    private void write(FrameBuffer out, Path file) throws IOException {
         int w = rm.getCurrentCamera().getWidth();
         int h = rm.getCurrentCamera().getHeight();
         ByteBuffer buf = BufferUtils.createByteBuffer(w * h * 4);
@@ -70,20 +106,15 @@ final class FrameGrabber implements SceneProcessor {
                 img.setRGB(x, y, (r << 16) | (g << 8) | b);
             }
         }
+        Path abs = file.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path tmp = Files.createTempFile(abs.getParent(), ".shot", ".png");
         try {
-            Path abs = target.toAbsolutePath();
-            Files.createDirectories(abs.getParent());
-            Path tmp = Files.createTempFile(abs.getParent(), ".shot", ".png");
-            try {
-                ImageIO.write(img, "png", tmp.toFile());
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            error = e;
+            ImageIO.write(img, "png", tmp.toFile());
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        done.countDown();
     }
 
     @Override

@@ -1,0 +1,93 @@
+package io.github.gen3d.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The editor's scripted session on the real default model (few steps), headless under Xvfb: the panel, a
+ * generation in progress, and a scene with three placed props, as screenshots.
+ */
+class PropEditorTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    @Timeout(600)
+    void panelProgressAndPlacedPropsScreenshots() throws Exception {
+        Path dir = Paths.get(System.getProperty("gen3d.testOut", "target/test-out")).resolve("editor");
+        Files.createDirectories(dir);
+        int code = new CommandLine(new PropEditor()).execute("--screenshot", dir.toString(), "--steps", "4",
+                "--width", "800", "--height", "600", "--out", tmp.toString());
+        assertEquals(0, code, "the scripted session succeeds");
+        BufferedImage panel = ImageIO.read(dir.resolve("panel.png").toFile());
+        BufferedImage progress = ImageIO.read(dir.resolve("progress.png").toFile());
+        BufferedImage placed = ImageIO.read(dir.resolve("placed.png").toFile());
+        assertEquals(800, panel.getWidth());
+        // the panel's progress bar is green while generating (and the placeholder's wire cube is cyan)
+        assertTrue(count(progress, 0, 330, GpuColours::green) > 200, "progress bar in the panel");
+        assertTrue(count(progress, 360, 800, GpuColours::cyan) > 60, "placeholder in the scene");
+        // placed props: the scene right of the panel changed a lot between the empty and the placed picture
+        int changed = 0;
+        for (int y = 0; y < 600; y++) {
+            for (int x = 360; x < 800; x++) {
+                if (Math.abs((panel.getRGB(x, y) & 0xff) - (placed.getRGB(x, y) & 0xff)) > 40) {
+                    changed++;
+                }
+            }
+        }
+        assertTrue(changed > 4000, "three props in the scene: " + changed + " pixels changed");
+        assertTrue(count(placed, 360, 800, GpuColours::cyan) < 30, "no placeholder left");
+        // edited: the random prop deleted (exported first), the scene saved and loaded back with two props
+        assertTrue(Files.size(tmp.resolve("scene/scene.j3o")) > 100);
+        try (var files = Files.list(tmp.resolve("scene/props"))) {
+            assertEquals(2, files.filter(f -> f.toString().endsWith(".spz")).count(), "two props' splats saved");
+        }
+        try (var files = Files.list(tmp.resolve("export"))) {
+            List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();
+            assertTrue(names.stream().anyMatch(n -> n.endsWith(".glb")) && names.stream().anyMatch(n -> n.endsWith(
+                    ".ply")) && names.stream().anyMatch(n -> n.endsWith(".spz")) && names.stream().anyMatch(
+                    n -> n.endsWith(".json")), names.toString());
+        }
+        assertTrue(ImageIO.read(dir.resolve("edited.png").toFile()) != null);
+    }
+
+    static int count(BufferedImage img, int x0, int x1, java.util.function.IntPredicate test) {
+        int n = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = x0; x < x1; x++) {
+                if (test.test(img.getRGB(x, y) & 0xffffff)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Colour tests for the placeholder and the progress bars. */
+    static final class GpuColours {
+        static boolean cyan(int rgb) {
+            int r = rgb >> 16 & 0xff;
+            int g = rgb >> 8 & 0xff;
+            int b = rgb & 0xff;
+            return b > 200 && g > 170 && b - r > 50;
+        }
+
+        static boolean green(int rgb) {
+            int r = rgb >> 16 & 0xff;
+            int g = rgb >> 8 & 0xff;
+            int b = rgb & 0xff;
+            return g > 150 && r < 100 && b < 120;
+        }
+    }
+}
