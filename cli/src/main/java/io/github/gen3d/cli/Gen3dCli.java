@@ -117,6 +117,10 @@ public final class Gen3dCli implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--threads", description = "CPU threads for the models, the rasterizer and meshing (default: "
+            + "all cores).")
+    Integer threads;
+
     @Option(names = "--cache", description = "Cache folder: repeated requests are answered from it.")
     Path cache;
 
@@ -204,9 +208,13 @@ public final class Gen3dCli implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--turntable-frames must be in 0..36 and --turntable-size in 32..1024");
         }
+        if (threads != null && (threads < 1 || threads > 256)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be in 1..256");
+        }
         AssetGenerator.Options opts = AssetGenerator.Options.defaults()
                 .withDevice(DevicePolicy.valueOf(device.toUpperCase(Locale.ROOT)))
-                .withQueueCapacity(Math.max(1, tasks.size()));
+                .withQueueCapacity(Math.max(1, tasks.size()))
+                .withWorkerThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
         if (bundle != null) {
             opts = opts.withBundle(bundle);
         }

@@ -4,6 +4,7 @@ import io.github.gen3d.diffusion.DdimScheduler;
 import io.github.gen3d.diffusion.SamplerSettings;
 import io.github.gen3d.diffusion.SchedulerConfig;
 import io.github.gen3d.diffusion.SynergySampler;
+import io.github.gen3d.diffusion.RasterViewRenderer;
 import io.github.gen3d.diffusion.ViewRenderer;
 import io.github.gen3d.render.PinholeCamera;
 import io.github.gen3d.render.ViewRig;
@@ -129,7 +130,7 @@ public final class BundleSamplers {
                     + r.height() + "x" + r.width() + " but the denoiser's are " + d.channels() + "x" + d.height()
                     + "x" + d.width());
         }
-        if (renderer == null && d.channels() != 3) {
+        if ((renderer == null || renderer instanceof RasterViewRenderer) && d.channels() != 3) {
             throw new ModelBundleException(name, dn, "the views have " + d.channels() + " channels; the default"
                     + " renderer makes RGB, so latent-space models need their own ViewRenderer");
         }

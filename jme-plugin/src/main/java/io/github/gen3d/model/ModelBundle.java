@@ -309,6 +309,25 @@ public final class ModelBundle implements AutoCloseable {
     }
 
     /**
+     * Sets how many CPU threads PyTorch uses inside one operation ("intra-op" threads) for the calling thread's
+     * later calls, and as the default for threads that have not used PyTorch yet. A game calls it from the thread
+     * that runs the models, with fewer threads than cores, so that the render thread keeps a core.
+     *
+     * @param threads 1 or more
+     * @throws IllegalArgumentException for fewer than 1 thread
+     * @throws IllegalStateException if the bundle was closed
+     */
+    public void useCpuThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        if (closed) {
+            throw new IllegalStateException("model bundle '" + manifest.name + "' is closed");
+        }
+        ModelRuntime.setCpuThreads(threads);
+    }
+
+    /**
      * The bundle's free-form top-level {@code "metadata"} object from bundle.json.
      *
      * @return a copy, empty when the bundle declares none (not null)

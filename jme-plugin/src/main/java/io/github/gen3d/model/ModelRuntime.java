@@ -23,6 +23,7 @@ import java.util.logging.Logger;
  *
  * <p>Threads: set {@code -Dai.djl.pytorch.num_threads=N} (and {@code ai.djl.pytorch.num_interop_threads}) before the
  * first bundle is loaded to fix PyTorch's intra-op thread count; the default is PyTorch's own (the core count).
+ * {@link ModelBundle#useCpuThreads} changes it at run time for the calling thread.
  */
 final class ModelRuntime {
     private static final Logger LOG = Logger.getLogger(ModelRuntime.class.getName());
@@ -87,6 +88,16 @@ final class ModelRuntime {
             startFailure = "DJL's PyTorch engine did not start: " + e;
             throw new ModelBundleException(bundle, null, startFailure, e);
         }
+    }
+
+    /**
+     * PyTorch's intra-op thread count for the calling thread (its OpenMP setting) and the process default; the
+     * engine must be running (a bundle loaded).
+     *
+     * @param threads 1 or more
+     */
+    static void setCpuThreads(int threads) {
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
     }
 
     /** @return true when a PyTorch native jar is on the classpath or PYTORCH_LIBRARY_PATH is set */

@@ -95,7 +95,8 @@ public final class AssetGenerator implements AutoCloseable {
         }
         return new AssetGenerator(() -> new BundleEngine(options.bundleFolder() != null
                 ? ModelBundle.load(options.bundleFolder(), options.device())
-                : ModelBundle.loadResource(options.bundleResource(), options.device())), options);
+                : ModelBundle.loadResource(options.bundleResource(), options.device()), options.workerThreads()),
+                options);
     }
 
     /** @return where the generator stands (not null) */
@@ -333,9 +334,11 @@ public final class AssetGenerator implements AutoCloseable {
      * @param cacheDir the disk cache folder, or null for no cache
      * @param cacheMaxBytes the cache's size limit (&gt; 0)
      * @param shutdownTimeoutMillis how long {@link #close()} waits for the worker (&ge; 0)
+     * @param workerThreads CPU threads one job may use (1..256): PyTorch's intra-op threads on the CPU, the
+     *     rasterizer inside the sampler, mesh extraction
      */
     public record Options(Path bundleFolder, String bundleResource, DevicePolicy device, int queueCapacity,
-            Path cacheDir, long cacheMaxBytes, long shutdownTimeoutMillis) {
+            Path cacheDir, long cacheMaxBytes, long shutdownTimeoutMillis, int workerThreads) {
         /** The shipped default bundle's classpath resource (in the {@code gen3d-assets} jar). */
         public static final String DEFAULT_BUNDLE = "Models/gen3d-default";
 
@@ -353,11 +356,19 @@ public final class AssetGenerator implements AutoCloseable {
             if (cacheMaxBytes <= 0 || shutdownTimeoutMillis < 0) {
                 throw new IllegalArgumentException("cache size must be positive and the shutdown timeout >= 0");
             }
+            if (workerThreads < 1 || workerThreads > 256) {
+                throw new IllegalArgumentException("worker threads must be in 1..256, got " + workerThreads);
+            }
         }
 
-        /** @return the shipped default bundle, device chosen automatically, 64 queued jobs, no cache, 30 s */
+        /**
+         * @return the shipped default bundle, device chosen automatically, 64 queued jobs, no cache, 30 s, and one
+         *     CPU thread fewer than the machine has (at least one), so that a running game keeps a core for its
+         *     render thread
+         */
         public static Options defaults() {
-            return new Options(null, DEFAULT_BUNDLE, DevicePolicy.AUTO, 64, null, 512L << 20, 30_000);
+            return new Options(null, DEFAULT_BUNDLE, DevicePolicy.AUTO, 64, null, 512L << 20, 30_000,
+                    Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
         }
 
         /**
@@ -365,7 +376,8 @@ public final class AssetGenerator implements AutoCloseable {
          * @return a copy loading that bundle
          */
         public Options withBundle(Path folder) {
-            return new Options(folder, null, device, queueCapacity, cacheDir, cacheMaxBytes, shutdownTimeoutMillis);
+            return new Options(folder, null, device, queueCapacity, cacheDir, cacheMaxBytes, shutdownTimeoutMillis,
+                    workerThreads);
         }
 
         /**
@@ -374,7 +386,7 @@ public final class AssetGenerator implements AutoCloseable {
          */
         public Options withDevice(DevicePolicy policy) {
             return new Options(bundleFolder, bundleResource, policy, queueCapacity, cacheDir, cacheMaxBytes,
-                    shutdownTimeoutMillis);
+                    shutdownTimeoutMillis, workerThreads);
         }
 
         /**
@@ -383,7 +395,7 @@ public final class AssetGenerator implements AutoCloseable {
          */
         public Options withQueueCapacity(int capacity) {
             return new Options(bundleFolder, bundleResource, device, capacity, cacheDir, cacheMaxBytes,
-                    shutdownTimeoutMillis);
+                    shutdownTimeoutMillis, workerThreads);
         }
 
         /**
@@ -393,7 +405,7 @@ public final class AssetGenerator implements AutoCloseable {
          */
         public Options withCache(Path folder, long maxBytes) {
             return new Options(bundleFolder, bundleResource, device, queueCapacity, folder, maxBytes,
-                    shutdownTimeoutMillis);
+                    shutdownTimeoutMillis, workerThreads);
         }
 
         /**
@@ -401,7 +413,17 @@ public final class AssetGenerator implements AutoCloseable {
          * @return a copy with that timeout
          */
         public Options withShutdownTimeout(long millis) {
-            return new Options(bundleFolder, bundleResource, device, queueCapacity, cacheDir, cacheMaxBytes, millis);
+            return new Options(bundleFolder, bundleResource, device, queueCapacity, cacheDir, cacheMaxBytes, millis,
+                    workerThreads);
+        }
+
+        /**
+         * @param threads CPU threads one job may use (a batch tool with no window: all cores)
+         * @return a copy with that thread count
+         */
+        public Options withWorkerThreads(int threads) {
+            return new Options(bundleFolder, bundleResource, device, queueCapacity, cacheDir, cacheMaxBytes,
+                    shutdownTimeoutMillis, threads);
         }
     }
 }

@@ -1,11 +1,14 @@
 package io.github.gen3d.service;
 
+import com.jme3.math.ColorRGBA;
+import io.github.gen3d.diffusion.RasterViewRenderer;
 import io.github.gen3d.diffusion.SamplerSettings;
 import io.github.gen3d.diffusion.SynergySampler;
 import io.github.gen3d.model.BundleFrontEnd;
 import io.github.gen3d.model.BundleSamplers;
 import io.github.gen3d.model.ModelBundle;
 import io.github.gen3d.model.ModelBundleException;
+import io.github.gen3d.render.RenderOptions;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -16,15 +19,23 @@ final class BundleEngine implements Engine {
     private final ModelBundle bundle;
     private final BundleFrontEnd frontEnd;
     private final int resolution;
+    private final int threads;
 
     /**
+     * Call on the thread that will run the models: it sets PyTorch's CPU threads for it.
+     *
      * @param bundle the loaded bundle (not null); the engine owns it and closes it
+     * @param threads CPU threads for one job (PyTorch intra-op, the sampler's rasterizer, mesh extraction)
      * @throws ModelBundleException when the bundle has no usable denoiser and reconstructor
      */
-    BundleEngine(ModelBundle bundle) throws ModelBundleException {
+    BundleEngine(ModelBundle bundle, int threads) throws ModelBundleException {
         this.bundle = bundle;
+        this.threads = threads;
+        if (!bundle.onGpu()) {
+            bundle.useCpuThreads(threads);
+        }
         // builds (and so checks) the default sampler once, and learns the view size from it
-        SynergySampler probe = BundleSamplers.create(bundle, SamplerSettings.defaults());
+        SynergySampler probe = sampler(SamplerSettings.defaults());
         resolution = probe.targetCameras().get(0).width();
         BundleFrontEnd fe = null;
         if (bundle.componentNames().contains("frontend")) {
@@ -60,13 +71,19 @@ final class BundleEngine implements Engine {
     }
 
     @Override
+    public int threads() {
+        return threads;
+    }
+
+    @Override
     public List<String> categories() {
         return frontEnd == null ? List.of() : frontEnd.labels();
     }
 
     @Override
     public SynergySampler sampler(SamplerSettings settings) throws ModelBundleException {
-        return BundleSamplers.create(bundle, settings);
+        return BundleSamplers.create(bundle, null, null, new RasterViewRenderer(ColorRGBA.White,
+                RenderOptions.defaults().withThreads(threads)), settings);
     }
 
     @Override

@@ -18,6 +18,9 @@ interface Engine extends AutoCloseable {
     /** @return "cpu" or "gpu" (not null) */
     String device();
 
+    /** @return CPU threads one job may use (the rasterizer inside the sampler, mesh extraction) */
+    int threads();
+
     /** @return the input picture's side in pixels, which is also the view size */
     int resolution();
 

@@ -229,9 +229,9 @@ final class Pipeline {
                 threeD));
     }
 
-    private static TriangleMesh mesh(SampleResult s, GenerationRequest r) throws IOException {
+    private TriangleMesh mesh(SampleResult s, GenerationRequest r) throws IOException {
         TriangleMesh raw = MeshExtractor.extract(s.gaussians(), MeshExtractor.Settings.defaults()
-                .withResolution(r.meshResolution()));
+                .withResolution(r.meshResolution()).withThreads(engine.threads()));
         if (raw.isEmpty()) {
             throw new IOException("the generated Gaussians gave an empty mesh (nothing opaque enough to fuse)");
         }

@@ -52,6 +52,11 @@ final class StandInEngine implements Engine {
     }
 
     @Override
+    public int threads() {
+        return 1;
+    }
+
+    @Override
     public int resolution() {
         return RES;
     }
