@@ -1,7 +1,6 @@
 package io.github.gen3d.bench;
 
 import com.jme3.app.Application;
-import com.jme3.app.state.BaseAppState;
 import com.jme3.light.AmbientLight;
 import com.jme3.light.DirectionalLight;
 import com.jme3.material.Material;
@@ -17,6 +16,7 @@ import io.github.gen3d.service.GenerationJob;
 import io.github.gen3d.service.GenerationRequest;
 import io.github.gen3d.splat.SplatNode;
 import io.github.gen3d.testing.HeadlessApp;
+import io.github.gen3d.testing.UpdateState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -160,7 +160,7 @@ public class GenerationFrameBench {
      * Keeps one generation in flight while {@link #keepGenerating}, replaces the previous prop with each new one,
      * and orbits the camera (all on the render thread).
      */
-    static final class Keeper extends BaseAppState {
+    static final class Keeper extends UpdateState {
         private static final List<String> CATEGORIES = List.of("barrel", "crate", "mushroom", "vase");
         final AssetGenerationState state;
         final AtomicReference<GenerationJob> inFlight = new AtomicReference<>();
@@ -202,22 +202,6 @@ public class GenerationFrameBench {
                     inFlight.set(null);
                 });
             }
-        }
-
-        @Override
-        protected void initialize(Application app) {
-        }
-
-        @Override
-        protected void cleanup(Application app) {
-        }
-
-        @Override
-        protected void onEnable() {
-        }
-
-        @Override
-        protected void onDisable() {
         }
     }
 }

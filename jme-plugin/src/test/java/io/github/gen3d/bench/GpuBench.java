@@ -1,13 +1,13 @@
 package io.github.gen3d.bench;
 
 import com.jme3.app.Application;
-import com.jme3.app.state.BaseAppState;
 import com.jme3.math.FastMath;
 import com.jme3.math.Vector3f;
 import io.github.gen3d.splat.GaussianCloud;
 import io.github.gen3d.splat.SplatNode;
 import io.github.gen3d.splat.SplatNodeStats;
 import io.github.gen3d.testing.HeadlessApp;
+import io.github.gen3d.testing.UpdateState;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -78,7 +78,7 @@ public class GpuBench {
     }
 
     /** Moves the camera on a circle of radius 3 around the origin, 30 degrees per second, slightly above. */
-    static final class Orbit extends BaseAppState {
+    static final class Orbit extends UpdateState {
         private float angle;
 
         @Override
@@ -87,22 +87,6 @@ public class GpuBench {
             Vector3f eye = new Vector3f(3 * FastMath.sin(angle), 0.8f, 3 * FastMath.cos(angle));
             getApplication().getCamera().setLocation(eye);
             getApplication().getCamera().lookAt(Vector3f.ZERO, Vector3f.UNIT_Y);
-        }
-
-        @Override
-        protected void initialize(Application app) {
-        }
-
-        @Override
-        protected void cleanup(Application app) {
-        }
-
-        @Override
-        protected void onEnable() {
-        }
-
-        @Override
-        protected void onDisable() {
         }
     }
 

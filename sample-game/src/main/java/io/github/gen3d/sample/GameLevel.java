@@ -20,8 +20,9 @@ import java.nio.FloatBuffer;
 import java.util.Random;
 
 /**
- * A small level: a lit ground plane at y = 0 with a few stones and posts for scale, a gradient sky dome, a sun
- * and ambient light. Props generated in the model's frame stand on the ground when raised by {@link #PROP_LIFT}.
+ * A small level: a lit ground plane at y = 0 with a few stones and posts for scale, a gradient sky dome; a sun
+ * and ambient light for the whole scene ({@link #light}). Props generated in the model's frame stand on the ground
+ * when raised by {@link #PROP_LIFT}.
  */
 final class GameLevel {
     /** Generated props have their base at y ≈ −0.5 in their own frame. */
@@ -50,10 +51,19 @@ final class GameLevel {
             level.attachChild(post);
         }
         level.attachChild(sky(assets));
-        level.addLight(new AmbientLight(new ColorRGBA(0.45f, 0.45f, 0.5f, 1)));
-        level.addLight(new DirectionalLight(new Vector3f(-0.4f, -0.8f, -0.45f).normalizeLocal(),
-                new ColorRGBA(0.9f, 0.88f, 0.8f, 1)));
         return level;
+    }
+
+    /**
+     * Adds the sun and the ambient light to the scene's root, so that they light everything in the scene: the
+     * level and generated meshes placed elsewhere (a light on the level node would light only the level).
+     *
+     * @param root the scene root
+     */
+    static void light(Node root) {
+        root.addLight(new AmbientLight(new ColorRGBA(0.45f, 0.45f, 0.5f, 1)));
+        root.addLight(new DirectionalLight(new Vector3f(-0.4f, -0.8f, -0.45f).normalizeLocal(),
+                new ColorRGBA(0.9f, 0.88f, 0.8f, 1)));
     }
 
     static Material lit(AssetManager assets, ColorRGBA c) {

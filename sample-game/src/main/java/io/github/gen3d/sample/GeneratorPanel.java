@@ -75,6 +75,7 @@ final class GeneratorPanel extends BaseAppState {
     private final List<Label> threeD = new ArrayList<>();
     private volatile GenerationJob job;
     private volatile GenerationProgress shown;
+    private volatile GenerationJob shownJob;
     private GenerationProgress drawn;
     private final Random dice = new Random();
     private String lastError;
@@ -96,7 +97,9 @@ final class GeneratorPanel extends BaseAppState {
     @Override
     protected void initialize(Application app) {
         window = new Container();
-        window.addChild(new Label("Prop generator", new com.simsilica.lemur.style.ElementId("window.title.label")));
+        Label title = window.addChild(new Label("Prop generator", new com.simsilica.lemur.style.ElementId(
+                "window.title.label")));
+        title.setColor(ColorRGBA.White); // the glass style's title colour is hard to read on the light sky
 
         Container samples = window.addChild(new Container(new SpringGridLayout(Axis.Y, Axis.X, FillMode.None,
                 FillMode.None)));
@@ -167,6 +170,7 @@ final class GeneratorPanel extends BaseAppState {
             threeD.add(previews.addChild(preview(), 1, v + 1));
         }
         status = window.addChild(new Label(""));
+        status.setColor(new ColorRGBA(0.85f, 0.95f, 1f, 1));
         error = window.addChild(new Label(""));
         error.setColor(new ColorRGBA(1f, 0.45f, 0.4f, 1));
         error.setMaxWidth(330);
@@ -209,6 +213,7 @@ final class GeneratorPanel extends BaseAppState {
         seed.setText(Long.toString(seedValue));
         steps.getModel().setValue(stepCount);
         output.select(outputKind);
+        update(0); // the value labels follow at once (a screenshot may be taken before the next update)
     }
 
     /** Presses Generate: builds the request from the form, or shows what is wrong with it. */
@@ -246,7 +251,10 @@ final class GeneratorPanel extends BaseAppState {
             GenerationJob j = generator.generate(r);
             job = j;
             showError(null);
-            j.addListener((jj, p) -> shown = p);
+            j.addListener((jj, p) -> {
+                shownJob = jj;
+                shown = p;
+            });
             generator.nodeOf(j).whenComplete((node, failure) -> {
                 job = null;
                 if (node != null) {
@@ -307,10 +315,18 @@ final class GeneratorPanel extends BaseAppState {
         GenerationProgress p = shown;
         if (p != null && p != drawn) {
             drawn = p;
-            progress.setProgressPercent(p.fraction());
-            String eta = Double.isNaN(p.etaSeconds()) ? "" : String.format(Locale.ROOT, ", %.0f s left", p.etaSeconds());
-            progress.setMessage(p.phase() == GenerationProgress.Phase.FINISHED ? "done"
-                    : p.phase().name().toLowerCase(Locale.ROOT) + " " + p.step() + "/" + p.totalSteps() + eta);
+            String eta = Double.isNaN(p.etaSeconds()) ? ""
+                    : String.format(Locale.ROOT, ", %.0f s left", p.etaSeconds());
+            if (p.phase() == GenerationProgress.Phase.FINISHED) { // done, failed or cancelled: the job says which
+                GenerationJob.State end = shownJob == null ? GenerationJob.State.SUCCEEDED : shownJob.state();
+                progress.setProgressPercent(end == GenerationJob.State.SUCCEEDED ? 1 : 0);
+                progress.setMessage(end == GenerationJob.State.SUCCEEDED ? "done"
+                        : end.name().toLowerCase(Locale.ROOT));
+            } else {
+                progress.setProgressPercent(p.fraction());
+                progress.setMessage(p.phase().name().toLowerCase(Locale.ROOT) + " " + p.step() + "/"
+                        + p.totalSteps() + eta);
+            }
             show(twoD, p.twoD());
             show(threeD, p.threeD());
         }

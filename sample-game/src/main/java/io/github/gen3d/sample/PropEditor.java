@@ -1,7 +1,6 @@
 package io.github.gen3d.sample;
 
 import com.jme3.app.SimpleApplication;
-import com.jme3.app.state.BaseAppState;
 import com.jme3.font.BitmapText;
 import com.jme3.math.Transform;
 import com.jme3.math.Vector3f;
@@ -55,8 +54,8 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
             + "before the picture and the frame-time report (default ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--budget", defaultValue = "1", description = "Game mode: generation jobs in flight at once "
-            + "(default ${DEFAULT-VALUE}).")
+    @Option(names = "--budget", defaultValue = "1", description = "Game mode: generation jobs in flight at once; "
+            + "0 spawns nothing, a baseline for the frame rate (default ${DEFAULT-VALUE}).")
     int budget;
 
     @Option(names = "--width", defaultValue = "1280", description = "Window width (default ${DEFAULT-VALUE}).")
@@ -82,6 +81,7 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
     private FrameGrabber grabber;
     private BitmapText help;
     private final List<Node> placed = new ArrayList<>();
+    private final List<String> shownErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.Map<com.jme3.scene.Spatial, io.github.gen3d.service.GenerationResult> results =
             new java.util.HashMap<>();
     private PropSelection selection;
@@ -100,6 +100,11 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
 
     @Override
     public Integer call() throws Exception {
+        if (budget < 0 || budget > 16 || seconds < 1 || scriptSteps < 1 || width < 320 || height < 240) {
+            System.err.println("prop-editor: --budget must be in 0..16, --seconds and --steps at least 1, the window"
+                    + " at least 320x240");
+            return 2;
+        }
         AppSettings s = new AppSettings(true);
         s.setResolution(width, height);
         s.setTitle("Gen3D prop editor");
@@ -139,6 +144,7 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
         setDisplayStatView(false);
         setDisplayFps(screenshots == null);
         rootNode.attachChild(GameLevel.build(assetManager));
+        GameLevel.light(rootNode);
         // one globally sorted splat draw for the props and any loaded capture, so overlapping splats composite
         splatGroup = new io.github.gen3d.splat.SplatGroup("splats", assetManager);
         rootNode.attachChild(splatGroup);
@@ -158,6 +164,7 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
         stateManager.attach(generator);
         help = new BitmapText(guiFont);
         help.setText(HELP);
+        help.setColor(new com.jme3.math.ColorRGBA(0.1f, 0.12f, 0.18f, 1)); // dark: readable on the light sky and ground
         help.setSize(guiFont.getCharSet().getRenderedSize() * 0.85f);
         help.setLocalTranslation(Math.max(350, cam.getWidth() - 520), cam.getHeight() - 10, 0);
         guiNode.attachChild(help);
@@ -169,6 +176,7 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
             }
         }, "help");
         notice = new BitmapText(guiFont);
+        notice.setColor(new com.jme3.math.ColorRGBA(0.1f, 0.12f, 0.18f, 1));
         notice.setLocalTranslation(360, 30, 0);
         guiNode.attachChild(notice);
         if (game) {
@@ -199,6 +207,16 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
 
     private PropSpawner spawner;
 
+    /** Game mode's status line: the model, its device, the queue, and what the spawner has placed. */
+    @Override
+    public void simpleUpdate(float tpf) {
+        if (spawner != null) {
+            notice.setText(generator.statusLine() + "  ·  props: " + spawner.spawned() + " placed ("
+                    + spawner.fromCache() + " cached, " + spawner.meshes() + " meshes), " + spawner.standing()
+                    + " standing");
+        }
+    }
+
     /** Game mode: a spawner, a captured splat scene piece and the level; fly with the mouse. */
     private void startGame() {
         flyCam.setDragToRotate(false);
@@ -209,6 +227,7 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
         capture.setLocalTranslation(-3, 0.6f, -2);
         capture.setLocalScale(1.2f);
         splatGroup.attachChild(capture);
+        notice.setLocalTranslation(10, 30, 0);
         spawner = new PropSpawner(generator, props, budget, 12, scriptSteps, 42);
         stateManager.attach(spawner);
         help.setText("W A S D  fly    mouse  look    F1  this help    Esc  quit\n"
@@ -219,26 +238,10 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
     }
 
     /** Plays for {@code seconds}, then writes the picture and the frame-time report. */
-    private final class GameScript extends BaseAppState {
+    private final class GameScript extends UpdateState {
         private float played;
         private int readyFrame = -1;
         private CompletableFuture<Path> shot;
-
-        @Override
-        protected void initialize(com.jme3.app.Application app) {
-        }
-
-        @Override
-        protected void cleanup(com.jme3.app.Application app) {
-        }
-
-        @Override
-        protected void onEnable() {
-        }
-
-        @Override
-        protected void onDisable() {
-        }
 
         @Override
         public void update(float tpf) {
@@ -258,9 +261,9 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
                 double[] f = spawner.frames().summary(readyFrame);
                 String report = String.format(java.util.Locale.ROOT, "game mode, %d s after the model loaded, "
                         + "budget %d, %d steps: %d frames, mean %.1f ms (%.1f fps), p50 %.1f, p95 %.1f, p99 %.1f, "
-                        + "max %.1f ms; %d props placed (%d from the cache), %d standing%n", seconds, budget,
-                        scriptSteps, (int) f[0], f[1], 1000 / f[1], f[2], f[3], f[4], f[5], spawner.spawned(),
-                        spawner.fromCache(), props.getQuantity());
+                        + "max %.1f ms; %d props placed (%d from the cache, %d meshes), %d standing%n", seconds,
+                        budget, scriptSteps, (int) f[0], f[1], 1000 / f[1], f[2], f[3], f[4], f[5], spawner.spawned(),
+                        spawner.fromCache(), spawner.meshes(), spawner.standing());
                 try {
                     java.nio.file.Files.writeString(screenshots.resolve("game-frames.txt"), report);
                     System.out.print(report);
@@ -312,6 +315,11 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
         }
     }
 
+    /** @return the error lines the scripted session saw in the panel: missing file, not a picture, cancelled */
+    List<String> shownErrors() {
+        return List.copyOf(shownErrors);
+    }
+
     /** @return the selection state (for scripts and tests) */
     PropSelection selection() {
         return selection;
@@ -341,28 +349,12 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
      * The scripted session: waits for the model, shoots the panel; generates the sample barrel and shoots half-way;
      * then places two more props (a category and a random one) elsewhere and shoots the scene.
      */
-    private final class Script extends BaseAppState {
-        private int stage;
+    private final class Script extends UpdateState {
+        private int stage; // 0: the panel; then -4..-1: the error probes; then 1..: generating and editing
         private int wait;
         private GenerationJob job;
         private CompletableFuture<Path> shot;
         private final float[][] aims = {{-1.2f, 0}, {0.4f, 0.5f}, {-0.3f, -1.3f}};
-
-        @Override
-        protected void initialize(com.jme3.app.Application app) {
-        }
-
-        @Override
-        protected void cleanup(com.jme3.app.Application app) {
-        }
-
-        @Override
-        protected void onEnable() {
-        }
-
-        @Override
-        protected void onDisable() {
-        }
 
         private void aim(int i) {
             cam.setLocation(new Vector3f(-2.6f, 2.6f, 6.5f));
@@ -386,6 +378,48 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
             }
             wait++;
             switch (stage) {
+                case -4 -> { // readable errors: a missing file (refused at once), a file that is no picture
+                    if (wait > 2) {
+                        panel.set("no/such/picture.png", null, 1, scriptSteps, "splats");
+                        if (panel.generate() != null) {
+                            scriptDone.completeExceptionally(new IllegalStateException("a missing file was accepted"));
+                            stage = 99;
+                            return;
+                        }
+                        shownErrors.add(panel.errorText());
+                        try {
+                            Path bad = java.nio.file.Files.createTempFile("gen3d-", "-not-a-picture.png");
+                            bad.toFile().deleteOnExit();
+                            java.nio.file.Files.writeString(bad, "this is text, not a PNG");
+                            panel.set(bad.toString(), null, 1, scriptSteps, "splats");
+                        } catch (java.io.IOException e) {
+                            scriptDone.completeExceptionally(e);
+                        }
+                        job = panel.generate();
+                        stage++;
+                    }
+                }
+                case -3 -> { // (the bad file fails on the worker; the panel shows why)
+                    if (panel.job() == null) {
+                        shownErrors.add(panel.errorText());
+                        next(screenshots.resolve("error.png"));
+                    }
+                }
+                case -2 -> { // a cancelled job
+                    panel.set("Samples/barrel.png", null, 1, scriptSteps, "splats");
+                    job = panel.generate();
+                    if (job != null) {
+                        job.cancel();
+                    }
+                    stage++;
+                }
+                case -1 -> {
+                    if (panel.job() == null) {
+                        shownErrors.add(panel.errorText());
+                        panel.set("Samples/barrel.png", null, 7, scriptSteps, "both");
+                        stage = 1;
+                    }
+                }
                 case 0 -> {
                     if (generator.status() == AssetGenerator.Status.FAILED) {
                         scriptDone.completeExceptionally(new IllegalStateException("the model did not load"));
@@ -394,6 +428,7 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
                         restore();
                         panel.set("Samples/barrel.png", null, 7, scriptSteps, "both");
                         next(screenshots.resolve("panel.png"));
+                        stage = -4;
                     }
                 }
                 case 1 -> {

@@ -1,7 +1,6 @@
 package io.github.gen3d.sample;
 
 import com.jme3.app.Application;
-import com.jme3.app.state.BaseAppState;
 import com.jme3.math.FastMath;
 import com.jme3.math.Quaternion;
 import com.jme3.math.Transform;
@@ -21,9 +20,10 @@ import java.util.Random;
 /**
  * Game mode's spawner: keeps the level populated with generated variants — a random category and one of a few
  * seeds per category (so the cache answers repeats at once) — at random spots on the ground, with at most
- * {@code budget} jobs in flight; when {@code maxProps} stand, the oldest goes. Also records frame times.
+ * {@code budget} jobs in flight; when {@code maxProps} stand, the oldest goes. Every third prop is generated as a
+ * lit mesh, the others as splats. Also records frame times.
  */
-final class PropSpawner extends BaseAppState {
+final class PropSpawner extends UpdateState {
     private final AssetGenerationState generator;
     private final Node parent;
     private final int budget;
@@ -34,6 +34,8 @@ final class PropSpawner extends BaseAppState {
     private final Deque<Node> standing = new ArrayDeque<>();
     private int spawned;
     private int fromCache;
+    private int requested;
+    private int meshes;
     private final FrameTimes frames = new FrameTimes();
 
     /**
@@ -68,13 +70,19 @@ final class PropSpawner extends BaseAppState {
         return frames;
     }
 
+    /** @return of those, how many were meshes (the others are splats) */
+    int meshes() {
+        return meshes;
+    }
+
+    /** @return generated props standing in the level now */
+    int standing() {
+        return standing.size();
+    }
+
     /** @return jobs in flight now */
     int inFlight() {
         return inFlight.size();
-    }
-
-    @Override
-    protected void initialize(Application app) {
     }
 
     @Override
@@ -82,14 +90,6 @@ final class PropSpawner extends BaseAppState {
         for (GenerationJob j : inFlight) {
             j.cancel();
         }
-    }
-
-    @Override
-    protected void onEnable() {
-    }
-
-    @Override
-    protected void onDisable() {
     }
 
     @Override
@@ -109,13 +109,19 @@ final class PropSpawner extends BaseAppState {
         float r = 2.5f + rnd.nextFloat() * 6f;
         Transform t = new Transform(new Vector3f(r * FastMath.cos(a), GameLevel.PROP_LIFT, r * FastMath.sin(a)),
                 new Quaternion().fromAngleAxis(rnd.nextFloat() * FastMath.TWO_PI, Vector3f.UNIT_Y));
+        // every third prop as a lit mesh, the others as splats: both kinds stand in the level together
+        boolean asMesh = requested++ % 3 == 2;
         GenerationRequest req = GenerationRequest.builder().category(cat).seed(rnd.nextInt(3)).steps(steps)
-                .attachTo(parent, t).priority(0).build();
+                .output(asMesh ? GenerationRequest.Output.MESH : GenerationRequest.Output.SPLATS)
+                .mesh(96, 8_000).attachTo(parent, t).priority(0).build();
         try {
             GenerationJob job = generator.generate(req);
             inFlight.add(job);
             generator.nodeOf(job).thenAccept(node -> {
                 spawned++;
+                if (asMesh) {
+                    meshes++;
+                }
                 if (job.future().join().metadata().fromCache()) {
                     fromCache++;
                 }

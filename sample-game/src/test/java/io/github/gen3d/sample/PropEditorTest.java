@@ -27,9 +27,17 @@ class PropEditorTest {
     void panelProgressAndPlacedPropsScreenshots() throws Exception {
         Path dir = Paths.get(System.getProperty("gen3d.testOut", "target/test-out")).resolve("editor");
         Files.createDirectories(dir);
-        int code = new CommandLine(new PropEditor()).execute("--screenshot", dir.toString(), "--steps", "4",
+        PropEditor editor = new PropEditor();
+        int code = new CommandLine(editor).execute("--screenshot", dir.toString(), "--steps", "4",
                 "--width", "800", "--height", "600", "--out", tmp.toString());
         assertEquals(0, code, "the scripted session succeeds");
+        // readable errors in the panel instead of stack traces: they name the file and the problem
+        List<String> errors = editor.shownErrors();
+        assertEquals(3, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("no/such/picture.png"), errors.get(0));
+        assertTrue(errors.get(1).contains("not-a-picture.png") && !errors.get(1).contains("Exception"),
+                errors.get(1));
+        assertEquals("cancelled", errors.get(2));
         BufferedImage panel = ImageIO.read(dir.resolve("panel.png").toFile());
         BufferedImage progress = ImageIO.read(dir.resolve("progress.png").toFile());
         BufferedImage placed = ImageIO.read(dir.resolve("placed.png").toFile());
