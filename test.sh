@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: builds all modules and runs every test (GL tests under Xvfb when there is no display), then the
-# training code's tests (trainer/python/test_pipeline.py, needs Debian's python3-torch, python3-numpy and
-# python3-matplotlib for /usr/bin/python3; .ci/run installs them).
+# training code's tests (trainer/python/test_pipeline.py and test_splat_render.py; they need Debian's python3-torch,
+# python3-numpy and python3-matplotlib for /usr/bin/python3; .ci/run installs them).
 # Extra arguments go to Maven only (and skip the python tests), e.g. ./test.sh -pl jme-plugin -Dtest=GaussianCloudTest
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,4 +14,5 @@ if [ $# -eq 0 ]; then
     exit 1
   fi
   /usr/bin/python3 trainer/python/test_pipeline.py
+  /usr/bin/python3 trainer/python/test_splat_render.py
 fi

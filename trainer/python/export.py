@@ -128,6 +128,9 @@ def main(argv=None):
     cond = spec("cond", ["batch", 3, "res", "res"], rng=[-1, 1])
     sched = dict(schedule.SCHEDULER_JSON)
     a = st["args"]
+    ft = st.get("finetune")
+    finetuned = "" if ft is None else (f"Then {ft['step']} steps fine-tuning the reconstructor with a rendering "
+                                        f"loss at novel views (finetune.py, {ft['elapsed'] / 60:.0f} min). ")
     manifest = {
         "format": "gen3d-model-bundle",
         "formatVersion": 1,
@@ -137,12 +140,14 @@ def main(argv=None):
         "description": (f"Gen3D's own default models, trained from scratch on procedural props (10 categories: "
                         f"{', '.join(CATEGORIES)}) by trainer/python/train.py: {st['step']} steps of batch "
                         f"{a['batch']}, seed {a['seed']}, {st['elapsed'] / 60:.0f} min on a 2-core CPU. "
-                        f"Small and modest; see docs/model.md for the recipe and measured quality."),
+                        f"{finetuned}Small and modest; see docs/model.md for the recipe and measured quality."),
         "devices": ["gpu", "cpu"],
         "files": files,
         "metadata": {"categories": CATEGORIES, "trainingSteps": st["step"], "trainingMinutes": round(st["elapsed"] / 60, 1),
                      "batch": a["batch"], "seed": a["seed"], "trainer": "trainer/python/train.py (torch "
-                     + torch.__version__ + ")"},
+                     + torch.__version__ + ")",
+                     **({} if ft is None else {"finetuneSteps": ft["step"],
+                                               "finetuneMinutes": round(ft["elapsed"] / 60, 1)})},
         "components": {
             "denoiser": {
                 "role": "denoiser", "backend": "torchscript", "file": "denoiser.pt",

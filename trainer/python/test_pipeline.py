@@ -18,6 +18,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from g3d import nets, schedule  # noqa: E402
 import export  # noqa: E402
+import finetune  # noqa: E402
 import train  # noqa: E402
 
 RES = 16
@@ -113,6 +114,37 @@ class PipelineTest(unittest.TestCase):
                 first = float(rows[0][6])
         last = np.mean([float(r[6]) for r in rows[-5:]])
         self.assertLess(last, 0.7 * first, f"recon loss {first} -> {last}")
+
+    def run_finetune(self, init, out, steps, extra=()):
+        finetune.main(["--data", self.data, "--init", init, "--out", out, "--steps", str(steps), "--batch", "2",
+                       "--ckpt-every", "2", "--val-every", "0", "--threads", "1", "--half", "3", *extra])
+        return torch.load(os.path.join(out, "last.pt"))
+
+    def test_finetune_resumes_exactly_moves_only_the_reconstructor_and_exports(self):
+        run = os.path.join(self.tmp.name, "ft-base")
+        base = self.run_train(run, 2)
+        init = os.path.join(run, "last.pt")
+        a = self.run_finetune(init, os.path.join(self.tmp.name, "ft-a"), 4)
+        b_dir = os.path.join(self.tmp.name, "ft-b")
+        self.run_finetune(init, b_dir, 2)
+        b = self.run_finetune(init, b_dir, 4)
+        self.assertEqual(a["finetune"]["step"], 4)
+        for name, t in a["models"]["reconstructor"].items():
+            self.assertTrue(torch.equal(t, b["models"]["reconstructor"][name]), f"{name} differs after resume")
+        moved = any(not torch.equal(t, base["ema"]["reconstructor"][n]) for n, t in a["models"]["reconstructor"].items())
+        self.assertTrue(moved, "the reconstructor was trained")
+        for k in ("denoiser", "frontend"):
+            for n, t in a["models"][k].items():
+                self.assertTrue(torch.equal(t, base["ema"][k][n]), f"{k}.{n} must stay frozen")
+        rows = open(os.path.join(b_dir, "finetune.csv")).read().strip().splitlines()
+        self.assertEqual(len(rows), 5, "header + one row per step after resume")
+        self.assertTrue(all(math.isfinite(float(r.split(",")[4])) for r in rows[1:]), "render loss logged")
+        self.assertTrue(os.path.getsize(os.path.join(b_dir, "finetune.png")) > 1000)
+        out = os.path.join(self.tmp.name, "ft-bundle")
+        export.main(["--run", os.path.join(self.tmp.name, "ft-a"), "--out", out])
+        m = json.load(open(os.path.join(out, "bundle.json")))
+        self.assertEqual(m["metadata"]["finetuneSteps"], 4)
+        self.assertIn("rendering loss", m["description"])
 
     def test_export_traces_with_dynamic_batch_and_valid_manifest(self):
         run = os.path.join(self.tmp.name, "d")

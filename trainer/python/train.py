@@ -38,7 +38,7 @@ def build(cams, res):
 def losses(models, b, ab_table, gen, p_uncond=0.1, train=True):
     """All losses of one batch (dict of scalars). gen: torch.Generator for noise, timesteps and dropouts."""
     den, rec, fe = models["denoiser"], models["reconstructor"], models["frontend"]
-    img, alpha = b["img"], b["alpha"]
+    img = b["img"]
     B = img.shape[0]
     cond = img[:, INPUT]
     tgt = img[:, TARGETS]
@@ -52,12 +52,34 @@ def losses(models, b, ab_table, gen, p_uncond=0.1, train=True):
     l2d = F.mse_loss(v_pred, v)
     # --- reconstructor: its 2D prior is the denoiser's x0 (detached), sometimes none or a coarse "previous render"
     x0 = schedule.x0_from_v(xt, v_pred.detach(), ab).clamp(-1, 1)
-    u = torch.rand(B, generator=gen).reshape(B, 1, 1, 1, 1)
+    r = recon_losses(rec, xt, t, recon_prior(x0, tgt, gen), cond, b)
+    # --- class-conditioned front end: draws the input view of a category
+    t2 = torch.randint(0, schedule.TRAIN_STEPS, (B,), generator=gen)
+    noise2 = torch.randn(cond.shape, generator=gen)
+    xt2, v2 = schedule.add_noise(cond, noise2, ab_table[t2])
+    lab = torch.where(torch.rand(B, generator=gen) < p_uncond, torch.full_like(b["label"], -1), b["label"])
+    lfe = F.mse_loss(fe(xt2[:, None], t2, lab)[:, 0], v2)
+    total = l2d + lfe + r["recon"]
+    out = {"total": total, "denoiser": l2d, "frontend": lfe}
+    out.update({k: v for k, v in r.items() if k != "gaussians"})
+    return out
+
+
+def recon_prior(x0, tgt, gen):
+    """The reconstructor's 2D-prior input in training: the denoiser's x0, or 15 % of the time none (zeros), or 10 %
+    of the time a coarse (4x box-blurred) version of the targets standing in for a previous 3D render."""
+    u = torch.rand(x0.shape[0], generator=gen).reshape(-1, 1, 1, 1, 1)
     coarse = F.interpolate(F.avg_pool2d(tgt.flatten(0, 1), 4), scale_factor=4.0, mode="bilinear",
                            align_corners=False).reshape(tgt.shape)
-    x0_in = torch.where(u < 0.15, torch.zeros_like(x0), torch.where(u < 0.25, coarse, x0))
+    return torch.where(u < 0.15, torch.zeros_like(x0), torch.where(u < 0.25, coarse, x0))
+
+
+def recon_losses(rec, xt, t, x0_in, cond, b):
+    """The reconstructor's direct per-pixel supervision at the 4 target views (docs/model.md): dict with the parts,
+    their weighted sum "recon", and the decoded "gaussians"."""
     g = rec.decode(rec(xt, t, x0_in, cond))
-    a_t = alpha[:, TARGETS]
+    tgt = b["img"][:, TARGETS]
+    a_t = b["alpha"][:, TARGETS]
     m = (a_t > 0.5).float()
     msum = m.sum().clamp(min=1.0)
     op = g["opacity"]
@@ -75,16 +97,9 @@ def losses(models, b, ab_table, gen, p_uncond=0.1, train=True):
     foot = g["z"] * rec.footprint[None, :, None, None, None]
     target_scale = torch.cat([0.7 * foot / cos, 0.7 * foot / cos, 0.15 * foot], dim=2)
     l_scale = ((torch.log(g["scale"]) - torch.log(target_scale)).abs() * m).sum() / (3 * msum)
-    # --- class-conditioned front end: draws the input view of a category
-    t2 = torch.randint(0, schedule.TRAIN_STEPS, (B,), generator=gen)
-    noise2 = torch.randn(cond.shape, generator=gen)
-    xt2, v2 = schedule.add_noise(cond, noise2, ab_table[t2])
-    lab = torch.where(torch.rand(B, generator=gen) < p_uncond, torch.full_like(b["label"], -1), b["label"])
-    lfe = F.mse_loss(fe(xt2[:, None], t2, lab)[:, 0], v2)
     l3d = l_alpha + l_img + l_rgb + 2 * l_depth + 0.2 * l_normal + 0.1 * l_scale
-    total = l2d + lfe + l3d
-    return {"total": total, "denoiser": l2d, "frontend": lfe, "recon": l3d, "alpha": l_alpha, "img": l_img,
-            "rgb": l_rgb, "depth": l_depth, "normal": l_normal, "scale": l_scale}
+    return {"recon": l3d, "alpha": l_alpha, "img": l_img, "rgb": l_rgb, "depth": l_depth, "normal": l_normal,
+            "scale": l_scale, "gaussians": g}
 
 
 def lr_at(step, steps, base, warmup=300):
@@ -98,6 +113,22 @@ def save_atomic(obj, path):
     tmp = path + ".tmp"
     torch.save(obj, tmp)
     os.replace(tmp, path)
+
+
+def prepare_csv(csv_path, header, step):
+    """Starts a loss log with its header, or, when resuming at step > 0, drops the rows logged after the
+    checkpoint. Returns True when the log was started afresh."""
+    if step == 0 or not os.path.exists(csv_path):
+        with open(csv_path, "w", newline="") as f:
+            csv.writer(f).writerow(header)
+        return True
+    with open(csv_path) as f:
+        rows = [r for r in csv.reader(f)]
+    rows = [rows[0]] + [r for r in rows[1:] if int(r[0]) <= step]
+    with open(csv_path + ".tmp", "w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    os.replace(csv_path + ".tmp", csv_path)
+    return False
 
 
 def plot(csv_path, png_path):
@@ -187,15 +218,7 @@ def main(argv=None):
     csv_path = os.path.join(args.out, "loss.csv")
     keys = ["total", "denoiser", "frontend", "recon", "alpha", "img", "rgb", "depth", "normal", "scale"]
     header = ["step", "lr", "sec"] + keys + ["val_" + k for k in ("total", "denoiser", "frontend", "recon")]
-    if step == 0 or not os.path.exists(csv_path):
-        with open(csv_path, "w", newline="") as f:
-            csv.writer(f).writerow(header)
-    else:  # drop rows logged after the checkpoint we resumed from
-        rows = [r for r in csv.reader(open(csv_path))]
-        rows = [rows[0]] + [r for r in rows[1:] if int(r[0]) <= step]
-        with open(csv_path + ".tmp", "w", newline="") as f:
-            csv.writer(f).writerows(rows)
-        os.replace(csv_path + ".tmp", csv_path)
+    prepare_csv(csv_path, header, step)
     val_idx = np.arange(min(val.n, 64))
     pending = []
     t_last = time.time()

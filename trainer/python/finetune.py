@@ -1,0 +1,227 @@
+#!/usr/bin/python3
+"""Fine-tunes the reconstructor of a trained run with a rendering loss at the dataset's novel views (issue 5).
+
+Starts from a train.py run's EMA weights (--init build/train/last.pt) or from an exported bundle
+(--init-bundle assets/Models/gen3d-default: the same weights, as TorchScript), freezes the denoiser and the front
+end, and trains only the reconstructor on: its direct per-pixel supervision at the 4 target views (train.py's
+recon_losses, unchanged) plus --render-weight x (L1 of colour on white + L1 of alpha) of its Gaussians rendered by
+the differentiable splat renderer (g3d/splat_render.py) at --views of the 4 novel views of each prop, which the
+direct losses never see. Resumable like train.py (OUT/last.pt every --ckpt-every steps, atomically); the
+checkpoint has train.py's layout, so `export.py --run OUT` exports the result; curves in OUT/finetune.png. Validation (--val-every): the
+reconstructor given the clean target views (t = 0, x0 = the targets), rendered at the 4 novel views of --val-props
+validation props, PSNR against the ground truth.
+
+Usage: /usr/bin/python3 trainer/python/finetune.py --data data --init build/train/last.pt --out build/finetune
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import train  # noqa: E402
+from g3d import schedule, splat_render  # noqa: E402
+from g3d.data import NOVEL, TARGETS, INPUT, Split  # noqa: E402
+
+
+def load_init(args, cams, res):
+    """The three networks with the starting weights, and the starting run's metadata."""
+    models = train.build(cams, res)
+    if args.init:
+        st = torch.load(args.init)
+        for k, m in models.items():
+            m.load_state_dict(st["ema"][k])
+        return models, {"step": st["step"], "elapsed": st.get("elapsed", 0.0), "args": st["args"]}
+    prefix = {"denoiser": "net.", "reconstructor": "rec.", "frontend": "net."}
+    for k, m in models.items():
+        sd = torch.jit.load(os.path.join(args.init_bundle, k + ".pt")).state_dict()
+        m.load_state_dict({n[len(prefix[k]):]: v for n, v in sd.items() if n.startswith(prefix[k])})
+    with open(os.path.join(args.init_bundle, "bundle.json")) as f:
+        meta = json.load(f)["metadata"]
+    return models, {"step": meta["trainingSteps"], "elapsed": 60.0 * meta["trainingMinutes"],
+                    "args": {"batch": meta["batch"], "seed": meta["seed"]}}
+
+
+def splats_of(g, i):
+    """Prop i's Gaussians of decoded reconstructor output g, flattened: pos, scale, rot, opacity, rgb."""
+    def flat(x):
+        return x[i].permute(0, 2, 3, 1).reshape(-1, x.shape[2])
+    return flat(g["pos"]), flat(g["scale"]), flat(g["rot"]), flat(g["opacity"])[:, 0], flat(g["rgb"])
+
+
+def render_loss(g, b, cams, views, res, half):
+    """Mean over props and the chosen novel views of L1(colour on white) + L1(alpha). cams [B, 4, 16]."""
+    total = 0.0
+    count = 0
+    for i in range(cams.shape[0]):
+        s = splats_of(g, i)
+        for v in views[i]:
+            img, acc, _ = splat_render.render(*s, cams[i, v], res, res, half=half)
+            gt = (b["img"][i, NOVEL][v] + 1) / 2
+            ga = b["alpha"][i, NOVEL][v, 0]
+            total = total + (img - gt).abs().mean() + (acc - ga).abs().mean()
+            count += 1
+    return total / count
+
+
+def novel_cams(split, idx):
+    return torch.from_numpy(split.cam[np.asarray(idx)][:, NOVEL].copy())
+
+
+@torch.no_grad()
+def validate(rec, val, idx, res, half):
+    """Mean PSNR (dB) of the reconstructor's Gaussians from the clean target views, at the 4 novel views."""
+    rec.eval()
+    psnrs = []
+    for c in [idx[i:i + 4] for i in range(0, len(idx), 4)]:
+        b = val.batch(c)
+        tgt = b["img"][:, TARGETS]
+        t = torch.zeros(len(c), dtype=torch.long)
+        g = rec.decode(rec(tgt, t, tgt, b["img"][:, INPUT]))
+        cams = novel_cams(val, c)
+        for i in range(len(c)):
+            s = splats_of(g, i)
+            for v in range(cams.shape[1]):
+                img, _, _ = splat_render.render(*s, cams[i, v], res, res, half=half)
+                mse = ((img - (b["img"][i, NOVEL][v] + 1) / 2) ** 2).mean().item()
+                psnrs.append(10 * math.log10(1.0 / max(mse, 1e-10)))
+    rec.train()
+    return float(np.mean(psnrs))
+
+
+def plot(csv_path, png_path):
+    """Fine-tune curves: the direct and rendering losses per step (smoothed) and the validation PSNR."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    with open(csv_path) as f:
+        rows = list(csv.DictReader(f))
+    train_rows = [r for r in rows if r["total"]]
+    val_rows = [r for r in rows if r["val_psnr"]]
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for key in ("direct", "render"):
+        y = np.array([float(r[key]) for r in train_rows])
+        k = min(25, max(1, len(y)))
+        ax0.plot([int(r["step"]) for r in train_rows][k - 1:], np.convolve(y, np.ones(k) / k, "valid"), label=key)
+    ax0.set_xlabel("fine-tune step")
+    ax0.set_title("reconstructor losses (moving average)")
+    ax0.legend()
+    ax1.plot([int(r["step"]) for r in val_rows], [float(r["val_psnr"]) for r in val_rows], "o-")
+    ax1.set_xlabel("fine-tune step")
+    ax1.set_title("validation: novel-view PSNR (dB) from clean views")
+    fig.tight_layout()
+    fig.savefig(png_path + ".tmp.png", dpi=90)
+    plt.close(fig)
+    os.replace(png_path + ".tmp.png", png_path)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", required=True, help="dataset folder written by DatasetTool")
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--init", help="train.py checkpoint to start from (its EMA weights)")
+    src.add_argument("--init-bundle", help="exported bundle folder to start from")
+    ap.add_argument("--out", required=True, help="output folder: last.pt, finetune.csv")
+    ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--batch", type=int, default=2, help="props per step")
+    ap.add_argument("--views", type=int, default=2, help="novel views rendered per prop and step (of 4)")
+    ap.add_argument("--render-weight", type=float, default=1.0)
+    ap.add_argument("--lr", type=float, default=3e-5)
+    ap.add_argument("--half", type=int, default=4, help="renderer window half-width in pixels")
+    ap.add_argument("--seed", type=int, default=4321)
+    ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--ckpt-every", type=int, default=25)
+    ap.add_argument("--val-every", type=int, default=100)
+    ap.add_argument("--val-props", type=int, default=16)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    os.makedirs(args.out, exist_ok=True)
+    tr = Split(args.data, "train")
+    val = Split(args.data, "val")
+    cams = tr.target_cams()
+    res = tr.res
+    models, base = load_init(args, cams, res)
+    rec = models["reconstructor"]
+    for k in ("denoiser", "frontend"):
+        models[k].requires_grad_(False)
+        models[k].eval()
+    opt = torch.optim.AdamW(rec.parameters(), lr=args.lr, weight_decay=0.0)
+    gen = torch.Generator().manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    step, elapsed = 0, 0.0
+    ckpt = os.path.join(args.out, "last.pt")
+    if os.path.exists(ckpt):
+        st = torch.load(ckpt)
+        rec.load_state_dict(st["models"]["reconstructor"])
+        opt.load_state_dict(st["opt"])
+        gen.set_state(st["gen"])
+        rng.bit_generator.state = st["rng"]
+        step = st["finetune"]["step"]
+        elapsed = st["finetune"]["elapsed"]
+        print(f"resumed at fine-tune step {step}", flush=True)
+    ab_table = schedule.alphas_cumprod()
+    val_idx = np.arange(min(val.n, args.val_props))
+    csv_path = os.path.join(args.out, "finetune.csv")
+    fresh = train.prepare_csv(csv_path, ["step", "sec", "total", "direct", "render", "val_psnr"], step)
+    if fresh and args.val_every > 0:
+        p0 = validate(rec, val, val_idx, res, args.half)
+        print(f"step 0: val novel-view PSNR {p0:.2f} dB", flush=True)
+        with open(csv_path, "a", newline="") as f:
+            csv.writer(f).writerow([0, "0.0", "", "", "", f"{p0:.3f}"])
+    pending = []
+    t_last = time.time()
+    rec.train()
+    while step < args.steps:
+        idx = rng.integers(0, tr.n, args.batch)
+        b = tr.batch(idx)
+        B = len(idx)
+        cond = b["img"][:, INPUT]
+        tgt = b["img"][:, TARGETS]
+        t = torch.randint(0, schedule.TRAIN_STEPS, (B,), generator=gen)
+        ab = ab_table[t]
+        xt, _ = schedule.add_noise(tgt, torch.randn(tgt.shape, generator=gen), ab)
+        with torch.no_grad():
+            v_pred = models["denoiser"](torch.cat([xt, cond[:, None].expand_as(xt)], dim=2), t, torch.zeros_like(t))
+            x0 = schedule.x0_from_v(xt, v_pred, ab).clamp(-1, 1)
+        r = train.recon_losses(rec, xt, t, train.recon_prior(x0, tgt, gen), cond, b)
+        views = [torch.randperm(4, generator=gen)[:args.views].tolist() for _ in range(B)]
+        lr_ = render_loss(r["gaussians"], b, novel_cams(tr, idx), views, res, args.half)
+        total = r["recon"] + args.render_weight * lr_
+        opt.zero_grad(set_to_none=True)
+        total.backward()
+        torch.nn.utils.clip_grad_norm_(rec.parameters(), 1.0)
+        opt.step()
+        step += 1
+        now = time.time()
+        elapsed += now - t_last
+        t_last = now
+        row = [step, f"{elapsed:.1f}", f"{total.item():.5f}", f"{r['recon'].item():.5f}", f"{lr_.item():.5f}", ""]
+        if args.val_every > 0 and (step % args.val_every == 0 or step == args.steps):
+            p = validate(rec, val, val_idx, res, args.half)
+            row[-1] = f"{p:.3f}"
+            print(f"step {step}: val novel-view PSNR {p:.2f} dB", flush=True)
+        pending.append(row)
+        if step % 5 == 0:
+            print(f"step {step}/{args.steps} total {total.item():.4f} direct {r['recon'].item():.4f} render "
+                  f"{lr_.item():.4f} {elapsed / step:.2f} s/step", flush=True)
+        if step % args.ckpt_every == 0 or step == args.steps:
+            with open(csv_path, "a", newline="") as f:
+                csv.writer(f).writerows(pending)
+            pending = []
+            sd = {k: m.state_dict() for k, m in models.items()}
+            train.save_atomic({"step": base["step"], "elapsed": base["elapsed"], "args": base["args"], "cams": cams,
+                               "models": sd, "ema": sd, "opt": opt.state_dict(), "gen": gen.get_state(),
+                               "rng": rng.bit_generator.state,
+                               "finetune": {"step": step, "elapsed": elapsed, "args": vars(args)}}, ckpt)
+            plot(csv_path, os.path.join(args.out, "finetune.png"))
+    print(f"done: {step} fine-tune steps, {elapsed / 60:.1f} min", flush=True)
+
+
+if __name__ == "__main__":
+    main()
