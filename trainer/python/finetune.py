@@ -128,7 +128,7 @@ def main(argv=None):
     src.add_argument("--init", help="train.py checkpoint to start from (its EMA weights)")
     src.add_argument("--init-bundle", help="exported bundle folder to start from")
     ap.add_argument("--out", required=True, help="output folder: last.pt, finetune.csv")
-    ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--steps", type=int, default=800)
     ap.add_argument("--batch", type=int, default=2, help="props per step")
     ap.add_argument("--views", type=int, default=2, help="novel views rendered per prop and step (of 4)")
     ap.add_argument("--render-weight", type=float, default=1.0)
