@@ -183,12 +183,9 @@ def main(argv=None):
         B = len(idx)
         cond = b["img"][:, INPUT]
         tgt = b["img"][:, TARGETS]
-        t = torch.randint(0, schedule.TRAIN_STEPS, (B,), generator=gen)
-        ab = ab_table[t]
-        xt, _ = schedule.add_noise(tgt, torch.randn(tgt.shape, generator=gen), ab)
+        t, ab, xt, _ = train.noisy(tgt, ab_table, gen)
         with torch.no_grad():
-            v_pred = models["denoiser"](torch.cat([xt, cond[:, None].expand_as(xt)], dim=2), t, torch.zeros_like(t))
-            x0 = schedule.x0_from_v(xt, v_pred, ab).clamp(-1, 1)
+            x0 = schedule.x0_from_v(xt, train.denoise(models["denoiser"], xt, t, cond), ab).clamp(-1, 1)
         r = train.recon_losses(rec, xt, t, train.recon_prior(x0, tgt, gen), cond, b)
         views = [torch.randperm(4, generator=gen)[:args.views].tolist() for _ in range(B)]
         lr_ = render_loss(r["gaussians"], b, novel_cams(tr, idx), views, res, args.half)

@@ -43,26 +43,34 @@ def losses(models, b, ab_table, gen, p_uncond=0.1, train=True):
     cond = img[:, INPUT]
     tgt = img[:, TARGETS]
     # --- multi-view denoiser (v-prediction, condition dropout for classifier-free guidance)
-    t = torch.randint(0, schedule.TRAIN_STEPS, (B,), generator=gen)
-    ab = ab_table[t]
-    noise = torch.randn(tgt.shape, generator=gen)
-    xt, v = schedule.add_noise(tgt, noise, ab)
+    t, ab, xt, v = noisy(tgt, ab_table, gen)
     keep = (torch.rand(B, generator=gen) >= p_uncond).float().reshape(B, 1, 1, 1)
-    v_pred = den(torch.cat([xt, (cond * keep)[:, None].expand_as(xt)], dim=2), t, torch.zeros_like(t))
+    v_pred = denoise(den, xt, t, cond * keep)
     l2d = F.mse_loss(v_pred, v)
     # --- reconstructor: its 2D prior is the denoiser's x0 (detached), sometimes none or a coarse "previous render"
     x0 = schedule.x0_from_v(xt, v_pred.detach(), ab).clamp(-1, 1)
     r = recon_losses(rec, xt, t, recon_prior(x0, tgt, gen), cond, b)
     # --- class-conditioned front end: draws the input view of a category
-    t2 = torch.randint(0, schedule.TRAIN_STEPS, (B,), generator=gen)
-    noise2 = torch.randn(cond.shape, generator=gen)
-    xt2, v2 = schedule.add_noise(cond, noise2, ab_table[t2])
+    t2, _, xt2, v2 = noisy(cond, ab_table, gen)
     lab = torch.where(torch.rand(B, generator=gen) < p_uncond, torch.full_like(b["label"], -1), b["label"])
     lfe = F.mse_loss(fe(xt2[:, None], t2, lab)[:, 0], v2)
     total = l2d + lfe + r["recon"]
     out = {"total": total, "denoiser": l2d, "frontend": lfe}
     out.update({k: v for k, v in r.items() if k != "gaussians"})
     return out
+
+
+def noisy(x0, ab_table, gen):
+    """A random training timestep per item and x0 noised to it: (t [B], alpha_bar [B], x_t, v target)."""
+    t = torch.randint(0, schedule.TRAIN_STEPS, (x0.shape[0],), generator=gen)
+    ab = ab_table[t]
+    xt, v = schedule.add_noise(x0, torch.randn(x0.shape, generator=gen), ab)
+    return t, ab, xt, v
+
+
+def denoise(den, xt, t, cond):
+    """The multi-view denoiser's v prediction for x_t [B,4,3,R,R] given the input view cond [B,3,R,R]."""
+    return den(torch.cat([xt, cond[:, None].expand_as(xt)], dim=2), t, torch.zeros_like(t))
 
 
 def recon_prior(x0, tgt, gen):
