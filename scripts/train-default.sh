@@ -2,7 +2,12 @@
 # Trains the default model bundle from scratch, reproducibly (fixed seeds), and exports it into the assets module:
 #   1. renders the procedural prop dataset (data/, ~2.4 GB, skipped when data/manifest.json exists),
 #   2. trains the three networks (build/train/; resumable: re-run the same command after an interruption),
-#   3. exports TorchScript + bundle.json to assets/Models/gen3d-default.
+#   3. fine-tunes the reconstructor in stages, each starting from the one before (resumable too; docs/model.md):
+#      build/finetune/     800 steps with the rendering loss at novel views,
+#      build/finetune-t1/  400 more, half of them on the synergy sampler's own next-step input,
+#      build/finetune-t2/  400 more, 3/4 of them on 1-3 guided sampler steps of its own,
+#      build/finetune-t3/  400 more, all of them on 1-5 guided sampler steps of its own,
+#   4. exports TorchScript + bundle.json of the last stage to assets/Models/gen3d-default.
 # Needs /usr/bin/python3 with Debian's python3-torch, python3-numpy and python3-matplotlib. docs/model.md.
 # Extra arguments go to train.py (e.g. --steps 2000 --threads 2; the shipped bundle used the defaults).
 set -euo pipefail
@@ -16,5 +21,16 @@ fi
 mkdir -p build/train
 start=$(date +%s)
 /usr/bin/python3 trainer/python/train.py --data data --out build/train "$@" 2>&1 | tee -a build/train/train.log
-/usr/bin/python3 trainer/python/export.py --run build/train --out assets/Models/gen3d-default
-echo "train-default: this invocation took $(( ($(date +%s) - start) / 60 )) min; loss curves in build/train/loss.png"
+# stage OUT INIT [finetune.py options]: one fine-tune stage (a finished stage just reports itself done)
+stage() {
+  local out=$1 init=$2
+  shift 2
+  mkdir -p "$out"
+  /usr/bin/python3 trainer/python/finetune.py --data data --init "$init" --out "$out" "$@" 2>&1 | tee -a "$out/finetune.log"
+}
+stage build/finetune build/train/last.pt
+stage build/finetune-t1 build/finetune/last.pt --steps 400 --trajectory 0.5
+stage build/finetune-t2 build/finetune-t1/last.pt --steps 400 --trajectory 0.75 --chain 3 --guidance 3
+stage build/finetune-t3 build/finetune-t2/last.pt --steps 400 --trajectory 1 --chain 5 --guidance 3
+/usr/bin/python3 trainer/python/export.py --run build/finetune-t3 --out assets/Models/gen3d-default
+echo "train-default: this invocation took $(( ($(date +%s) - start) / 60 )) min; loss curves in build/train/loss.png and build/finetune*/finetune.png"

@@ -85,6 +85,17 @@ def trace_checked(module, example, other):
     return traced
 
 
+STAGE_ARGS = ("batch", "views", "render_weight", "lr", "seed", "trajectory", "chain", "guidance", "stride")
+
+
+def finetune_stages(st):
+    """The fine-tune stages a checkpoint went through, oldest first (finetune.py records them; a checkpoint of one
+    stage without the record has just its own)."""
+    if "finetune_stages" in st:
+        return st["finetune_stages"]
+    return [st["finetune"]] if "finetune" in st else []
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", required=True, help="training output folder holding last.pt")
@@ -128,9 +139,15 @@ def main(argv=None):
     cond = spec("cond", ["batch", 3, "res", "res"], rng=[-1, 1])
     sched = dict(schedule.SCHEDULER_JSON)
     a = st["args"]
-    ft = st.get("finetune")
-    finetuned = "" if ft is None else (f"Then {ft['step']} steps fine-tuning the reconstructor with a rendering "
-                                        f"loss at novel views (finetune.py, {ft['elapsed'] / 60:.0f} min). ")
+    stages = finetune_stages(st)
+    ft_steps = sum(x["step"] for x in stages)
+    ft_min = sum(x["elapsed"] for x in stages) / 60
+    traj = sum(x["step"] for x in stages if x["args"].get("trajectory", 0) > 0)
+    finetuned = "" if not stages else (
+        f"Then {ft_steps} steps fine-tuning the reconstructor with a rendering loss at novel views (finetune.py, "
+        f"{len(stages)} stage{'s' if len(stages) > 1 else ''}"
+        + (f", {traj} steps of them also on the synergy sampler's own trajectory" if traj else "")
+        + f", {ft_min:.0f} min). ")
     manifest = {
         "format": "gen3d-model-bundle",
         "formatVersion": 1,
@@ -146,8 +163,11 @@ def main(argv=None):
         "metadata": {"categories": CATEGORIES, "trainingSteps": st["step"], "trainingMinutes": round(st["elapsed"] / 60, 1),
                      "batch": a["batch"], "seed": a["seed"], "trainer": "trainer/python/train.py (torch "
                      + torch.__version__ + ")",
-                     **({} if ft is None else {"finetuneSteps": ft["step"],
-                                               "finetuneMinutes": round(ft["elapsed"] / 60, 1)})},
+                     **({} if not stages else {
+                         "finetuneSteps": ft_steps, "finetuneMinutes": round(ft_min, 1),
+                         "finetuneStages": [{"steps": x["step"], "minutes": round(x["elapsed"] / 60, 1),
+                                             **{k: x["args"][k] for k in STAGE_ARGS if k in x["args"]}}
+                                            for x in stages]})},
         "components": {
             "denoiser": {
                 "role": "denoiser", "backend": "torchscript", "file": "denoiser.pt",

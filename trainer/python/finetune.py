@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import export  # noqa: E402
 import train  # noqa: E402
 from g3d import schedule, splat_render  # noqa: E402
 from g3d.data import NOVEL, TARGETS, INPUT, Split  # noqa: E402
@@ -37,15 +38,21 @@ def load_init(args, cams, res):
         st = torch.load(args.init)
         for k, m in models.items():
             m.load_state_dict(st["ema"][k])
-        return models, {"step": st["step"], "elapsed": st.get("elapsed", 0.0), "args": st["args"]}
+        return models, {"step": st["step"], "elapsed": st.get("elapsed", 0.0), "args": st["args"],
+                        "stages": export.finetune_stages(st)}
     prefix = {"denoiser": "net.", "reconstructor": "rec.", "frontend": "net."}
     for k, m in models.items():
         sd = torch.jit.load(os.path.join(args.init_bundle, k + ".pt")).state_dict()
         m.load_state_dict({n[len(prefix[k]):]: v for n, v in sd.items() if n.startswith(prefix[k])})
     with open(os.path.join(args.init_bundle, "bundle.json")) as f:
         meta = json.load(f)["metadata"]
+    stages = [{"step": x["steps"], "elapsed": 60.0 * x["minutes"], "args": {k: v for k, v in x.items()
+                                                                             if k in export.STAGE_ARGS}}
+              for x in meta.get("finetuneStages", [])]
+    if not stages and "finetuneSteps" in meta:
+        stages = [{"step": meta["finetuneSteps"], "elapsed": 60.0 * meta["finetuneMinutes"], "args": {}}]
     return models, {"step": meta["trainingSteps"], "elapsed": 60.0 * meta["trainingMinutes"],
-                    "args": {"batch": meta["batch"], "seed": meta["seed"]}}
+                    "args": {"batch": meta["batch"], "seed": meta["seed"]}, "stages": stages}
 
 
 def splats_of(g, i):
@@ -68,6 +75,28 @@ def render_loss(g, b, cams, views, res, half):
             total = total + (img - gt).abs().mean() + (acc - ga).abs().mean()
             count += 1
     return total / count
+
+
+@torch.no_grad()
+def trajectory_input(rec, den, xt, t, x0, cond, cams, res, half, ab_table, gen, stride, steps=1, guidance=1.0):
+    """What the synergy sampler hands the reconstructor `steps` DDIM steps later (--trajectory): repeatedly, the
+    reconstructor's own Gaussians from (x_t, t, x0) rendered at the 4 target views become the signal, noised to
+    t - stride, and the denoiser's x0 of that (with classifier-free guidance, as the sampler) becomes the 2D prior.
+    Returns (t', alpha_bar', x_t', x0'); nothing here has gradients."""
+    ab = ab_table[t]
+    for _ in range(steps):
+        g = rec.decode(rec(xt, t, x0, cond))
+        render = torch.stack([torch.stack([splat_render.render(*splats_of(g, i), cams[v], res, res, half=half)[0]
+                                           for v in range(cams.shape[0])]) for i in range(xt.shape[0])]) * 2 - 1
+        t = (t - stride).clamp(min=0)
+        ab = ab_table[t]
+        xt, _ = schedule.add_noise(render, torch.randn(render.shape, generator=gen), ab)
+        v = train.denoise(den, xt, t, cond)
+        if guidance != 1.0:
+            vu = train.denoise(den, xt, t, torch.zeros_like(cond))
+            v = vu + guidance * (v - vu)
+        x0 = schedule.x0_from_v(xt, v, ab).clamp(-1, 1)
+    return t, ab, xt, x0
 
 
 def novel_cams(split, idx):
@@ -139,6 +168,12 @@ def main(argv=None):
     ap.add_argument("--ckpt-every", type=int, default=25)
     ap.add_argument("--val-every", type=int, default=100)
     ap.add_argument("--val-props", type=int, default=16)
+    ap.add_argument("--trajectory", type=float, default=0.0,
+                    help="fraction of steps whose input is the sampler's own next-step input (trajectory_input)")
+    ap.add_argument("--stride", type=int, default=20, help="timesteps between DDIM steps for --trajectory")
+    ap.add_argument("--chain", type=int, default=1,
+                    help="--trajectory rolls the sampler forward 1..CHAIN steps (uniformly drawn)")
+    ap.add_argument("--guidance", type=float, default=1.0, help="guidance scale of --trajectory's 2D prior")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
@@ -186,6 +221,10 @@ def main(argv=None):
         t, ab, xt, _ = train.noisy(tgt, ab_table, gen)
         with torch.no_grad():
             x0 = schedule.x0_from_v(xt, train.denoise(models["denoiser"], xt, t, cond), ab).clamp(-1, 1)
+        if args.trajectory > 0 and torch.rand(1, generator=gen).item() < args.trajectory:
+            k = 1 if args.chain <= 1 else int(torch.randint(1, args.chain + 1, (1,), generator=gen))
+            t, ab, xt, x0 = trajectory_input(rec, models["denoiser"], xt, t, x0, cond, cams, res, args.half,
+                                             ab_table, gen, args.stride, k, args.guidance)
         r = train.recon_losses(rec, xt, t, train.recon_prior(x0, tgt, gen), cond, b)
         views = [torch.randperm(4, generator=gen)[:args.views].tolist() for _ in range(B)]
         lr_ = render_loss(r["gaussians"], b, novel_cams(tr, idx), views, res, args.half)
@@ -215,7 +254,9 @@ def main(argv=None):
             train.save_atomic({"step": base["step"], "elapsed": base["elapsed"], "args": base["args"], "cams": cams,
                                "models": sd, "ema": sd, "opt": opt.state_dict(), "gen": gen.get_state(),
                                "rng": rng.bit_generator.state,
-                               "finetune": {"step": step, "elapsed": elapsed, "args": vars(args)}}, ckpt)
+                               "finetune": {"step": step, "elapsed": elapsed, "args": vars(args)},
+                               "finetune_stages": base["stages"] + [{"step": step, "elapsed": elapsed,
+                                                                     "args": vars(args)}]}, ckpt)
             plot(csv_path, os.path.join(args.out, "finetune.png"))
     print(f"done: {step} fine-tune steps, {elapsed / 60:.1f} min", flush=True)
 

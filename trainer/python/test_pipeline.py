@@ -17,6 +17,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from g3d import nets, schedule  # noqa: E402
+from g3d.data import INPUT, TARGETS, Split  # noqa: E402
 import export  # noqa: E402
 import finetune  # noqa: E402
 import train  # noqa: E402
@@ -145,6 +146,53 @@ class PipelineTest(unittest.TestCase):
         m = json.load(open(os.path.join(out, "bundle.json")))
         self.assertEqual(m["metadata"]["finetuneSteps"], 4)
         self.assertIn("rendering loss", m["description"])
+
+    def test_trajectory_stage_chains_on_a_fine_tune_and_export_names_every_stage(self):
+        run = os.path.join(self.tmp.name, "tr-base")
+        self.run_train(run, 2)
+        first = os.path.join(self.tmp.name, "tr-1")
+        self.run_finetune(os.path.join(run, "last.pt"), first, 2)
+        second = os.path.join(self.tmp.name, "tr-2")
+        st = self.run_finetune(os.path.join(first, "last.pt"), second, 3,
+                               ("--trajectory", "1", "--chain", "2", "--guidance", "3"))
+        self.assertEqual([x["step"] for x in st["finetune_stages"]], [2, 3])
+        self.assertEqual(st["finetune_stages"][1]["args"]["trajectory"], 1.0)
+        out = os.path.join(self.tmp.name, "tr-bundle")
+        export.main(["--run", second, "--out", out])
+        m = json.load(open(os.path.join(out, "bundle.json")))["metadata"]
+        self.assertEqual(m["finetuneSteps"], 5)
+        self.assertEqual([(x["steps"], x["trajectory"]) for x in m["finetuneStages"]], [(2, 0.0), (3, 1.0)])
+
+    def test_trajectory_input_steps_down_the_schedule_from_the_reconstructors_render(self):
+        tr = Split(self.data, "train")
+        cams = tr.target_cams()
+        models = train.build(cams, tr.res)
+        b = tr.batch(np.array([0, 1]))
+        tgt, cond = b["img"][:, TARGETS], b["img"][:, INPUT]
+        ab_table = schedule.alphas_cumprod()
+        t = torch.tensor([500, 30])
+        xt, _ = schedule.add_noise(tgt, torch.randn(tgt.shape), ab_table[t])
+
+
+        class CondEcho(torch.nn.Module):
+            """A denoiser whose v is half its input-view channels: the guided v is then guidance/2 x the view."""
+            def forward(self, x, t, v):
+                return 0.5 * x[:, :, 3:]
+
+        out = [finetune.trajectory_input(models["reconstructor"], CondEcho(), xt, t, tgt, cond, cams, tr.res,
+                                         3, ab_table, torch.Generator().manual_seed(5), 20, 2, g)
+               for g in (1.0, 3.0, 3.0)]
+        self.assertTrue(all(torch.equal(a, b) for a, b in zip(out[1], out[2])), "deterministic for one seed")
+        for (t2, ab2, xt2, x02), g in zip(out, (1.0, 3.0)):
+            self.assertEqual(t2.tolist(), [460, 0])
+            self.assertTrue(torch.equal(ab2, ab_table[t2]))
+            self.assertEqual(xt2.shape, tgt.shape)
+            self.assertFalse(xt2.requires_grad or x02.requires_grad)
+            s, r = ab2.sqrt().reshape(-1, 1, 1, 1, 1), (1 - ab2).sqrt().reshape(-1, 1, 1, 1, 1)
+            want = (s * xt2 - r * (g * 0.5) * cond[:, None].expand_as(xt2)).clamp(-1, 1)
+            self.assertTrue(torch.allclose(x02, want, atol=1e-6), f"guided x0 at guidance {g}")
+        # the second prop is at t = 0 after the chain, where x_t is the reconstructor's render itself, in [-1, 1]
+        self.assertLessEqual(float(out[0][2][1].abs().max()), 1.0 + 1e-6)
 
     def test_export_traces_with_dynamic_batch_and_valid_manifest(self):
         run = os.path.join(self.tmp.name, "d")

@@ -1,5 +1,6 @@
 package io.github.gen3d.trainer;
 
+import io.github.gen3d.dataset.DatasetSplit;
 import io.github.gen3d.dataset.PropCategory;
 import io.github.gen3d.diffusion.SamplerSettings;
 import java.awt.BasicStroke;
@@ -34,6 +35,7 @@ final class EvalReport {
 
     private final Path out;
     private final List<SamplerSettings.Mode> modes;
+    private final DatasetSplit split;
     private final List<EvalRow> rows = new ArrayList<>();
     private final List<GridRow> grid = new ArrayList<>();
 
@@ -53,9 +55,10 @@ final class EvalReport {
         }
     }
 
-    EvalReport(Path out, List<SamplerSettings.Mode> modes) throws IOException {
+    EvalReport(Path out, List<SamplerSettings.Mode> modes, DatasetSplit split) throws IOException {
         this.out = out;
         this.modes = modes;
+        this.split = split;
         Files.createDirectories(out);
     }
 
@@ -179,8 +182,9 @@ final class EvalReport {
     /** Writes {@code table.md}. */
     String table(int views) {
         StringBuilder sb = new StringBuilder("# Evaluation\n\n");
-        sb.append(String.format(Locale.ROOT, "Mean ± standard deviation over the test props that did not fail (n);"
-                + " image metrics averaged over %d novel views per prop.%n%n", views));
+        sb.append(String.format(Locale.ROOT, "Mean ± standard deviation over the %s props that did not fail (n);"
+                + " image metrics averaged over %d novel views per prop.%n%n",
+                split.name().toLowerCase(Locale.ROOT), views));
         sb.append("| mode | n | failed | PSNR (dB) | masked PSNR (dB) | SSIM | Chamfer | F-score@0.05 | sampling (s)"
                 + " | mesh (s) | Gaussians | triangles |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");

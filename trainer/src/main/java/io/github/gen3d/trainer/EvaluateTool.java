@@ -64,8 +64,11 @@ public final class EvaluateTool implements Callable<Integer> {
     @Option(names = "--bundle", defaultValue = "assets/Models/gen3d-default",
             description = "Model bundle folder (default ${DEFAULT-VALUE}).")
     Path bundle;
-    @Option(names = "--props", defaultValue = "100", description = "Test props (default ${DEFAULT-VALUE}).")
+    @Option(names = "--props", defaultValue = "100", description = "Props of the split (default ${DEFAULT-VALUE}).")
     int props;
+    @Option(names = "--split", defaultValue = "TEST", description = "Which props: TEST (the reported figures) or "
+            + "VALIDATION (for choosing settings without touching the test split; default ${DEFAULT-VALUE}).")
+    DatasetSplit split;
     @Option(names = "--steps", defaultValue = "50", description = "DDIM steps (default ${DEFAULT-VALUE}).")
     int steps;
     @Option(names = "--guidance", defaultValue = "3.0", description = "Guidance scale (default ${DEFAULT-VALUE}).")
@@ -99,7 +102,7 @@ public final class EvaluateTool implements Callable<Integer> {
      * @param args command-line arguments (not null)
      */
     public static void main(String[] args) {
-        int code = new CommandLine(new EvaluateTool()).execute(args);
+        int code = new CommandLine(new EvaluateTool()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         if (code != 0) {
             System.exit(code);
         }
@@ -117,7 +120,8 @@ public final class EvaluateTool implements Callable<Integer> {
         for (String s : modes) {
             m.add(parseMode(s.trim()));
         }
-        evaluate(new Settings(bundle, props, steps, guidance, m, views, meshRes, out, seed, grid, saveGridAssets));
+        evaluate(new Settings(bundle, split, props, steps, guidance, m, views, meshRes, out, seed, grid,
+                saveGridAssets));
         return 0;
     }
 
@@ -125,7 +129,8 @@ public final class EvaluateTool implements Callable<Integer> {
      * What to evaluate.
      *
      * @param bundle the bundle folder
-     * @param props test props
+     * @param split which props: {@link DatasetSplit#TEST} or {@link DatasetSplit#VALIDATION}
+     * @param props how many props of the split
      * @param steps DDIM steps
      * @param guidance guidance scale
      * @param modes sampler modes, in column order
@@ -136,7 +141,7 @@ public final class EvaluateTool implements Callable<Integer> {
      * @param grid props in the picture
      * @param saveGridAssets whether the Gaussians of the grid props are written as {@code .spz} files
      */
-    record Settings(Path bundle, int props, int steps, float guidance, List<SamplerSettings.Mode> modes, int views,
+    record Settings(Path bundle, DatasetSplit split, int props, int steps, float guidance, List<SamplerSettings.Mode> modes, int views,
             int meshRes, Path out, long seed, int grid, boolean saveGridAssets) {
         Settings {
             if (bundle == null || out == null || modes == null || modes.isEmpty()) {
@@ -144,6 +149,9 @@ public final class EvaluateTool implements Callable<Integer> {
             }
             if (modes.stream().distinct().count() != modes.size()) {
                 throw new IllegalArgumentException("modes repeat: " + modes);
+            }
+            if (split != DatasetSplit.TEST && split != DatasetSplit.VALIDATION) {
+                throw new IllegalArgumentException("evaluate on the TEST or the VALIDATION split, not " + split);
             }
             if (props < 1 || steps < 1 || views < 4 || meshRes < 8 || grid < 0) {
                 throw new IllegalArgumentException("need props ≥ 1, steps ≥ 1, views ≥ 4, mesh-res ≥ 8, grid ≥ 0; got "
@@ -188,8 +196,8 @@ public final class EvaluateTool implements Callable<Integer> {
      *     failed row, not an exception)
      */
     static List<EvalRow> evaluate(Settings s) throws Exception {
-        List<Long> seeds = PropPose.seeds(DatasetSplit.TEST, s.props());
-        EvalReport report = new EvalReport(s.out(), s.modes());
+        List<Long> seeds = PropPose.seeds(s.split(), s.props());
+        EvalReport report = new EvalReport(s.out(), s.modes(), s.split());
         try (ModelBundle b = ModelBundle.load(s.bundle())) {
             Map<SamplerSettings.Mode, SynergySampler> samplers = new EnumMap<>(SamplerSettings.Mode.class);
             for (SamplerSettings.Mode mode : s.modes()) {
@@ -197,8 +205,8 @@ public final class EvaluateTool implements Callable<Integer> {
                         .withGuidanceScale(s.guidance()).withMode(mode)));
             }
             int res = samplers.get(s.modes().get(0)).targetCameras().get(0).width();
-            System.out.printf(Locale.ROOT, "evaluating %s (%d px) on %d test props, modes %s, %d steps, guidance %s%n",
-                    b.name(), res, seeds.size(), s.modes(), s.steps(), s.guidance());
+            System.out.printf(Locale.ROOT, "evaluating %s (%d px) on %d %s props, modes %s, %d steps, guidance %s%n",
+                    b.name(), res, seeds.size(), s.split().name().toLowerCase(Locale.ROOT), s.modes(), s.steps(), s.guidance());
             List<PinholeCamera> novel = novelCameras(s.views(), res);
             int[] shown = EvalReport.gridViews(s.views());
             for (int i = 0; i < seeds.size(); i++) {

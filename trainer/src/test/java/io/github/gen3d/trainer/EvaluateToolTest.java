@@ -30,8 +30,8 @@ class EvaluateToolTest {
     void evaluatesTwoPropsInEveryModeWithTheTinyBundle(@TempDir Path out) throws Exception {
         List<SamplerSettings.Mode> modes = List.of(SamplerSettings.Mode.SYNERGY, SamplerSettings.Mode.TWO_D_ONLY,
                 SamplerSettings.Mode.NO_2D_PRIOR);
-        List<EvalRow> rows = EvaluateTool.evaluate(new EvaluateTool.Settings(TINY, 2, 2, 3f, modes, 4, 32, out, 0,
-                6, false));
+        List<EvalRow> rows = EvaluateTool.evaluate(new EvaluateTool.Settings(TINY, DatasetSplit.TEST, 2, 2, 3f,
+                modes, 4, 32, out, 0, 6, false));
         assertEquals(6, rows.size());
         List<Long> seeds = PropPose.seeds(DatasetSplit.TEST, 2);
         for (int i = 0; i < rows.size(); i++) {
@@ -120,8 +120,16 @@ class EvaluateToolTest {
 
     @Test
     void gridAssetsAreWrittenOnlyForTheGridPropsAndReadBack(@TempDir Path out) throws Exception {
-        List<EvalRow> rows = EvaluateTool.evaluate(new EvaluateTool.Settings(TINY, 2, 2, 3f,
-                List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true));
+        // on the validation split, which --split VALIDATION selects for choosing settings
+        List<EvalRow> rows = EvaluateTool.evaluate(new EvaluateTool.Settings(TINY, DatasetSplit.VALIDATION, 2, 2,
+                3f, List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true));
+        assertEquals(PropPose.seeds(DatasetSplit.VALIDATION, 2), rows.stream().map(EvalRow::seed).toList());
+        for (EvalRow r : rows) {
+            assertEquals(DatasetSplit.VALIDATION, DatasetSplit.of(r.seed()));
+        }
+        assertTrue(Files.readString(out.resolve("table.md")).contains("over the validation props"));
+        assertThrows(IllegalArgumentException.class, () -> new EvaluateTool.Settings(TINY, DatasetSplit.TRAIN, 2, 2,
+                3f, List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true));
         EvalRow first = rows.get(0);
         Path asset = out.resolve("assets").resolve(first.seed() + "-"
                 + first.category().name().toLowerCase(java.util.Locale.ROOT) + "-synergy.spz");
@@ -135,7 +143,7 @@ class EvaluateToolTest {
     @Test
     void failedPropsAreRowsCountedInTheTable(@TempDir Path out) throws Exception {
         EvalReport report = new EvalReport(out, List.of(SamplerSettings.Mode.SYNERGY,
-                SamplerSettings.Mode.TWO_D_ONLY));
+                SamplerSettings.Mode.TWO_D_ONLY), DatasetSplit.TEST);
         report.add(new EvalRow(6, PropCategory.ROCK, SamplerSettings.Mode.SYNERGY, null, 20, 15, 0.5, 0.1, 0.4, 2,
                 1, 100, 50));
         report.add(new EvalRow(6, PropCategory.ROCK, SamplerSettings.Mode.TWO_D_ONLY, null, 22, 17, 0.7, 0.3, 0.2,
