@@ -37,10 +37,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The splat viewer: opens .ply / .splat / .spz files (or the shipped sample) and shows them with an orbit camera.
- * With {@code --screenshot out.png} it renders a few frames off screen, writes the picture and exits.
+ * With {@code --screenshot out.png} it renders a few frames off screen, writes the picture and exits. Exit codes: 0
+ * done, 1 the files or the rendering failed, 2 bad command line or a missing file, 3 no window with an OpenGL 3.3
+ * context could be opened (no usable display).
  */
 @Command(name = "splat-viewer", mixinStandardHelpOptions = true,
-        description = "Views Gaussian splat files (.ply, .splat, .spz, KHR_gaussian_splatting .glb) in jMonkeyEngine.")
+        description = "Views Gaussian splat files (.ply, .splat, .spz, KHR_gaussian_splatting .glb) in jMonkeyEngine.",
+        footer = "Exit codes: 0 done, 1 the files or the rendering failed, 2 bad command line or a missing file, "
+                + "3 no window with an OpenGL 3.3 context could be opened.")
 public final class SplatViewer extends SimpleApplication implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(SplatViewer.class.getName());
 
@@ -91,6 +95,8 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
     private ChaseCamera chase;
     private FrameGrabber grabber;
     private volatile Throwable failure;
+    /** Set once the GL context exists and the app initialises: a failure before that is a display failure. */
+    private volatile boolean initialising;
 
     /**
      * Entry point.
@@ -127,6 +133,11 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
             boolean finished = grabber.await(120);
             // wait until the render thread and its GL context are gone, so another app can start cleanly
             stop(true);
+            if (failure != null && !initialising) {
+                System.err.println("splat-viewer: could not open a window with an OpenGL 3.3 context: "
+                        + describe(failure));
+                return 3;
+            }
             if (!finished) {
                 System.err.println("splat-viewer: timed out waiting for the screenshot");
                 return 1;
@@ -257,6 +268,7 @@ public final class SplatViewer extends SimpleApplication implements Callable<Int
 
     @Override
     public void simpleInitApp() {
+        initialising = true;
         try {
             setDisplayStatView(false);
             setDisplayFps(screenshot == null);
