@@ -54,11 +54,13 @@ public final class ModelBundle implements AutoCloseable {
     private final Device device;
     private final Map<String, ModelComponent> components;
     private final Path tempFolder;
+    private final String fingerprint;
     private boolean closed;
 
     private ModelBundle(BundleManifest manifest, Path folder, Device device, Map<String, ModelComponent> components,
-            Path tempFolder) {
+            Path tempFolder, String fingerprint) {
         this.manifest = manifest;
+        this.fingerprint = fingerprint;
         this.folder = folder;
         this.device = device;
         this.components = Collections.unmodifiableMap(components);
@@ -191,6 +193,12 @@ public final class ModelBundle implements AutoCloseable {
         Device device = ModelRuntime.chooseDevice(policy, engine.getGpuCount(), manifest.allowGpu, manifest.allowCpu,
                 manifest.name);
         verifyFiles(manifest, folder);
+        String fingerprint;
+        try {
+            fingerprint = Checksums.sha256(folder.resolve(JSON));
+        } catch (IOException e) {
+            throw new ModelBundleException(manifest.name, null, "cannot read " + folder.resolve(JSON) + ": " + e, e);
+        }
         Map<String, ModelComponent> loaded = new LinkedHashMap<>();
         try {
             for (BundleManifest.ComponentSpec spec : manifest.components.values()) {
@@ -206,7 +214,7 @@ public final class ModelBundle implements AutoCloseable {
         }
         LOG.log(Level.INFO, "loaded model bundle ''{0}'' {1} ({2}) from {3}: components {4}",
                 new Object[] {manifest.name, manifest.version, manifest.licence, folder, loaded.keySet()});
-        return new ModelBundle(manifest, folder, device, loaded, temp);
+        return new ModelBundle(manifest, folder, device, loaded, temp, fingerprint);
     }
 
     /** Checks every listed file's SHA-256; files that belong to a component are reported with its name. */
@@ -281,6 +289,15 @@ public final class ModelBundle implements AutoCloseable {
     /** @return the bundle's version string (not null) */
     public String version() {
         return manifest.version;
+    }
+
+    /**
+     * @return SHA-256 (hex) of this bundle's bundle.json, which lists the SHA-256 of every weight file (checked at
+     *     load) and the sampling settings: it changes whenever the models or their settings do, also when the
+     *     version string does not (not null)
+     */
+    public String fingerprint() {
+        return fingerprint;
     }
 
     /** @return the licence of the weights, as declared (not null) */

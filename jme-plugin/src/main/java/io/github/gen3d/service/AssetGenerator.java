@@ -234,6 +234,7 @@ public final class AssetGenerator implements AutoCloseable {
         try {
             while (true) {
                 GenerationJob job;
+                boolean started;
                 synchronized (lock) {
                     while (queue.isEmpty() && !closed) {
                         lock.wait();
@@ -242,10 +243,14 @@ public final class AssetGenerator implements AutoCloseable {
                         break;
                     }
                     job = queue.poll();
-                    if (!job.start()) {
-                        continue;
+                    started = job.start();
+                    if (started) {
+                        running.add(job);
                     }
-                    running.add(job);
+                }
+                if (!started) {
+                    job.dropCancelled(); // cancelled after it left the queue: finish it (outside the lock)
+                    continue;
                 }
                 try {
                     if (pipeline == null) {

@@ -61,6 +61,11 @@ final class BundleEngine implements Engine {
     }
 
     @Override
+    public String fingerprint() {
+        return bundle.fingerprint();
+    }
+
+    @Override
     public String device() {
         return bundle.onGpu() ? "gpu" : "cpu";
     }

@@ -15,6 +15,9 @@ interface Engine extends AutoCloseable {
     /** @return the bundle's version (not null) */
     String version();
 
+    /** @return what identifies the models' content, for cache keys (not null): {@code ModelBundle.fingerprint()} */
+    String fingerprint();
+
     /** @return "cpu" or "gpu" (not null) */
     String device();
 

@@ -138,6 +138,17 @@ public final class GenerationJob {
         return true;
     }
 
+    /**
+     * Finishes a job the worker took off the queue but will not run because {@link #cancel()} came in between
+     * (cancel could no longer unqueue it, and {@link #start()} refused it): without this it would never finish.
+     */
+    void dropCancelled() {
+        if (state.compareAndSet(State.QUEUED, State.CANCELLED)) {
+            publish(finishedProgress());
+            future.completeCancelled();
+        }
+    }
+
     void setPlacement(Object state, CompletableFuture<com.jme3.scene.Node> node) {
         owner = state;
         placement = node;

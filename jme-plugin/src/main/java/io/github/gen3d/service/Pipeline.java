@@ -190,6 +190,7 @@ final class Pipeline {
         parts.put("schema", CACHE_SCHEMA);
         parts.put("bundle", engine.name());
         parts.put("version", engine.version());
+        parts.put("bundleSha256", engine.fingerprint()); // retrained weights under the same version miss
         parts.put("input", inputKey);
         parts.put("seed", Long.toString(r.seed()));
         parts.put("steps", Integer.toString(r.steps()));

@@ -74,6 +74,12 @@ class TinyBundleTest {
     void metadataComesFromBundleJson() {
         assertEquals("tiny", bundle.name());
         assertEquals("1.0.0", bundle.version());
+        assertTrue(bundle.fingerprint().matches("[0-9a-f]{64}"), bundle.fingerprint());
+        try {
+            assertEquals(Checksums.sha256(bundle.folder().resolve("bundle.json")), bundle.fingerprint());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
         assertEquals("BSD-3-Clause", bundle.licence());
         assertEquals("cpu()", bundle.device());
         assertEquals("denoiser", denoiser.role());

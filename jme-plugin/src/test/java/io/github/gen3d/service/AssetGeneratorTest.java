@@ -62,6 +62,38 @@ class AssetGeneratorTest {
                 .filter(t -> t.getName().startsWith("gen3d-worker-") && t.isAlive()).count();
     }
 
+    /**
+     * The race the editor's scripted session once hung on: cancel() after the worker took the job off the queue but
+     * before it started it. cancel() can no longer unqueue it and start() refuses it; the worker's dropCancelled()
+     * must then finish it, or its future (and the placeholder waiting on it) never completes.
+     */
+    @Test
+    void aJobCancelledBetweenDequeueAndStartStillFinishesCancelled() {
+        GenerationJob job = new GenerationJob(1, 1, quick().category("barrel").build(), j -> false);
+        List<GenerationProgress.Phase> phases = new CopyOnWriteArrayList<>();
+        job.addListener((j, p) -> phases.add(p.phase()));
+        assertTrue(job.cancel());
+        assertFalse(job.future().isDone(), "not finished yet: the worker holds it");
+        assertFalse(job.start());
+        job.dropCancelled();
+        assertTrue(job.future().isCancelled());
+        assertEquals(GenerationJob.State.CANCELLED, job.state());
+        assertEquals(GenerationProgress.Phase.FINISHED, phases.get(phases.size() - 1));
+        job.dropCancelled(); // idempotent: one finish only
+        assertEquals(1, phases.stream().filter(p -> p == GenerationProgress.Phase.FINISHED).count());
+    }
+
+    /** A retrained bundle keeps its name and version: its cached props must not come back (bundle content). */
+    @Test
+    void cacheKeysChangeWithTheBundleContentNotOnlyItsVersion() {
+        GenerationRequest r = quick().category("barrel").seed(3).build();
+        StandInEngine other = new StandInEngine();
+        other.fingerprint = "retrained";
+        String key = new Pipeline(new StandInEngine(), null).cacheKey(r, "input");
+        assertEquals(key, new Pipeline(new StandInEngine(), null).cacheKey(r, "input"));
+        assertFalse(key.equals(new Pipeline(other, null).cacheKey(r, "input")));
+    }
+
     @Test
     void generatesFromAPictureACategoryAndNothing() throws Exception {
         StandInEngine engine = new StandInEngine();

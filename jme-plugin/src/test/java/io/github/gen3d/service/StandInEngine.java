@@ -35,6 +35,8 @@ final class StandInEngine implements Engine {
     volatile long callDelayMillis;
     /** When set, every denoiser call waits until it is counted down (blocks the worker on purpose). */
     volatile CountDownLatch gate;
+    /** What {@link #fingerprint()} reports (the bundle content a real engine would hash). */
+    volatile String fingerprint = "stand-in-1";
 
     @Override
     public String name() {
@@ -44,6 +46,11 @@ final class StandInEngine implements Engine {
     @Override
     public String version() {
         return "1";
+    }
+
+    @Override
+    public String fingerprint() {
+        return fingerprint;
     }
 
     @Override
