@@ -89,11 +89,9 @@ STAGE_ARGS = ("batch", "views", "render_weight", "lr", "seed", "trajectory", "ch
 
 
 def finetune_stages(st):
-    """The fine-tune stages a checkpoint went through, oldest first (finetune.py records them; a checkpoint of one
-    stage without the record has just its own)."""
-    if "finetune_stages" in st:
-        return st["finetune_stages"]
-    return [st["finetune"]] if "finetune" in st else []
+    """The fine-tune stages a checkpoint went through, oldest first: the ones finetune.py recorded before its own
+    ("finetune_before"), then its own ("finetune"); none for a train.py checkpoint."""
+    return st.get("finetune_before", []) + [st["finetune"]] if "finetune" in st else []
 
 
 def main(argv=None):

@@ -255,8 +255,7 @@ def main(argv=None):
                                "models": sd, "ema": sd, "opt": opt.state_dict(), "gen": gen.get_state(),
                                "rng": rng.bit_generator.state,
                                "finetune": {"step": step, "elapsed": elapsed, "args": vars(args)},
-                               "finetune_stages": base["stages"] + [{"step": step, "elapsed": elapsed,
-                                                                     "args": vars(args)}]}, ckpt)
+                               "finetune_before": base["stages"]}, ckpt)
             plot(csv_path, os.path.join(args.out, "finetune.png"))
     print(f"done: {step} fine-tune steps, {elapsed / 60:.1f} min", flush=True)
 

@@ -155,8 +155,9 @@ class PipelineTest(unittest.TestCase):
         second = os.path.join(self.tmp.name, "tr-2")
         st = self.run_finetune(os.path.join(first, "last.pt"), second, 3,
                                ("--trajectory", "1", "--chain", "2", "--guidance", "3"))
-        self.assertEqual([x["step"] for x in st["finetune_stages"]], [2, 3])
-        self.assertEqual(st["finetune_stages"][1]["args"]["trajectory"], 1.0)
+        stages = export.finetune_stages(st)
+        self.assertEqual([x["step"] for x in stages], [2, 3])
+        self.assertEqual(stages[1]["args"]["trajectory"], 1.0)
         out = os.path.join(self.tmp.name, "tr-bundle")
         export.main(["--run", second, "--out", out])
         m = json.load(open(os.path.join(out, "bundle.json")))["metadata"]
@@ -172,7 +173,6 @@ class PipelineTest(unittest.TestCase):
         ab_table = schedule.alphas_cumprod()
         t = torch.tensor([500, 30])
         xt, _ = schedule.add_noise(tgt, torch.randn(tgt.shape), ab_table[t])
-
 
         class CondEcho(torch.nn.Module):
             """A denoiser whose v is half its input-view channels: the guided v is then guidance/2 x the view."""

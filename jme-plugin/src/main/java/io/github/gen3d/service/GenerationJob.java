@@ -131,16 +131,16 @@ public final class GenerationJob {
             return false;
         }
         cancelRequested = true;
-        if (unqueue.remove(this) && state.compareAndSet(State.QUEUED, State.CANCELLED)) {
-            publish(finishedProgress());
-            future.completeCancelled();
+        if (unqueue.remove(this)) {
+            dropCancelled();
         }
         return true;
     }
 
     /**
-     * Finishes a job the worker took off the queue but will not run because {@link #cancel()} came in between
-     * (cancel could no longer unqueue it, and {@link #start()} refused it): without this it would never finish.
+     * Finishes a cancelled job that never started: one {@link #cancel()} took off the queue, or one the worker took
+     * off the queue but will not run because cancel() came in between (cancel could no longer unqueue it, and
+     * {@link #start()} refused it; without this it would never finish).
      */
     void dropCancelled() {
         if (state.compareAndSet(State.QUEUED, State.CANCELLED)) {

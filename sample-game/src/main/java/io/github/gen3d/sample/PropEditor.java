@@ -67,8 +67,8 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
     @Option(names = "--bundle", description = "A model bundle folder (default: the shipped gen3d-default).")
     Path bundle;
 
-    @Option(names = "--cache", description = "Generation cache folder (default OUT/cache; a fresh temporary one for "
-            + "the scripted --screenshot session without --game).")
+    @Option(names = "--cache", description = "Generation cache folder (default OUT/cache; none for the scripted "
+            + "--screenshot session without --game).")
     Path cache;
 
     @Option(names = "--out", defaultValue = "out", description = "Folder for the saved scene (OUT/scene) and exported"
@@ -137,23 +137,6 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
         return 0;
     }
 
-    /** A fresh cache folder for one scripted session (removed when the JVM exits). */
-    private static Path scriptCache() {
-        try {
-            Path dir = java.nio.file.Files.createTempDirectory("gen3d-editor-cache-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (java.io.IOException ignored) {
-                    // a temp folder left behind
-                }
-            }));
-            return dir;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create a temporary cache folder", e);
-        }
-    }
-
     @Override
     public void simpleInitApp() {
         GuiGlobals.initialize(this);
@@ -173,9 +156,12 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
         cam.lookAt(new Vector3f(-1.5f, 0.4f, 0), Vector3f.UNIT_Y);
         guiViewPort.addProcessor(grabber);
 
-        // the scripted editor session films a generation step by step: a cache hit (a re-run) has no steps to show
-        Path cacheDir = cache != null ? cache : screenshots != null && !game ? scriptCache() : out.resolve("cache");
-        AssetGenerator.Options o = AssetGenerator.Options.defaults().withCache(cacheDir, 512L << 20);
+        AssetGenerator.Options o = AssetGenerator.Options.defaults();
+        // the scripted editor session films generations step by step, and a cache hit (a re-run) has no steps to
+        // show: it uses no cache unless one is asked for
+        if (cache != null || screenshots == null || game) {
+            o = o.withCache(cache != null ? cache : out.resolve("cache"), 512L << 20);
+        }
         if (bundle != null) {
             o = o.withBundle(bundle);
         }

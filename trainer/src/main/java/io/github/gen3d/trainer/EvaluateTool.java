@@ -141,8 +141,9 @@ public final class EvaluateTool implements Callable<Integer> {
      * @param grid props in the picture
      * @param saveGridAssets whether the Gaussians of the grid props are written as {@code .spz} files
      */
-    record Settings(Path bundle, DatasetSplit split, int props, int steps, float guidance, List<SamplerSettings.Mode> modes, int views,
-            int meshRes, Path out, long seed, int grid, boolean saveGridAssets) {
+    record Settings(Path bundle, DatasetSplit split, int props, int steps, float guidance,
+            List<SamplerSettings.Mode> modes, int views, int meshRes, Path out, long seed, int grid,
+            boolean saveGridAssets) {
         Settings {
             if (bundle == null || out == null || modes == null || modes.isEmpty()) {
                 throw new IllegalArgumentException("bundle, out and at least one mode are needed");
@@ -206,7 +207,8 @@ public final class EvaluateTool implements Callable<Integer> {
             }
             int res = samplers.get(s.modes().get(0)).targetCameras().get(0).width();
             System.out.printf(Locale.ROOT, "evaluating %s (%d px) on %d %s props, modes %s, %d steps, guidance %s%n",
-                    b.name(), res, seeds.size(), s.split().name().toLowerCase(Locale.ROOT), s.modes(), s.steps(), s.guidance());
+                    b.name(), res, seeds.size(), s.split().name().toLowerCase(Locale.ROOT), s.modes(), s.steps(),
+                    s.guidance());
             List<PinholeCamera> novel = novelCameras(s.views(), res);
             int[] shown = EvalReport.gridViews(s.views());
             for (int i = 0; i < seeds.size(); i++) {
