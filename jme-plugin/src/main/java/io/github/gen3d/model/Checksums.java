@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** Streaming SHA-256 of files, in 1 MiB blocks, so multi-gigabyte weights never sit in memory. */
+/** SHA-256 of files, streamed in 1 MiB blocks so multi-gigabyte weights never sit in memory, and of byte arrays. */
 final class Checksums {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -23,6 +23,18 @@ final class Checksums {
     static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return copyAndHash(in, null);
+        }
+    }
+
+    /**
+     * @param bytes bytes already in memory (not null)
+     * @return their SHA-256 as 64 lower-case hex digits
+     */
+    static String sha256(byte[] bytes) {
+        try {
+            return hex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
         }
     }
 

@@ -96,8 +96,8 @@ public final class ModelBundle implements AutoCloseable {
             throw new ModelBundleException(where, null, "not a bundle folder (it does not exist or is not a"
                     + " folder)");
         }
-        BundleManifest manifest = BundleManifest.parse(readJson(dir.resolve(JSON), where), where);
-        return open(manifest, dir, policy, null);
+        byte[] json = readJson(dir.resolve(JSON), where);
+        return open(BundleManifest.parse(json, where), json, dir, policy, null);
     }
 
     /**
@@ -173,7 +173,7 @@ public final class ModelBundle implements AutoCloseable {
                     }
                 }
             }
-            return open(manifest, temp, policy, temp);
+            return open(manifest, json, temp, policy, temp);
         } catch (ModelBundleException e) {
             deleteTree(temp);
             throw e;
@@ -184,8 +184,9 @@ public final class ModelBundle implements AutoCloseable {
         }
     }
 
-    private static ModelBundle open(BundleManifest manifest, Path folder, DevicePolicy policy, Path temp)
-            throws ModelBundleException {
+    /** Opens a parsed bundle; {@code json} is the bundle.json it was parsed from (fingerprinted as read once). */
+    private static ModelBundle open(BundleManifest manifest, byte[] json, Path folder, DevicePolicy policy,
+            Path temp) throws ModelBundleException {
         if (policy == null) {
             throw new ModelBundleException(manifest.name, null, "the device policy must not be null");
         }
@@ -193,12 +194,7 @@ public final class ModelBundle implements AutoCloseable {
         Device device = ModelRuntime.chooseDevice(policy, engine.getGpuCount(), manifest.allowGpu, manifest.allowCpu,
                 manifest.name);
         verifyFiles(manifest, folder);
-        String fingerprint;
-        try {
-            fingerprint = Checksums.sha256(folder.resolve(JSON));
-        } catch (IOException e) {
-            throw new ModelBundleException(manifest.name, null, "cannot read " + folder.resolve(JSON) + ": " + e, e);
-        }
+        String fingerprint = Checksums.sha256(json);
         Map<String, ModelComponent> loaded = new LinkedHashMap<>();
         try {
             for (BundleManifest.ComponentSpec spec : manifest.components.values()) {

@@ -27,10 +27,13 @@ import picocli.CommandLine.Option;
  * placed where the camera looks (the view ray onto the ground). Fly with W/A/S/D/Q/Z, drag with the mouse to look,
  * F1 toggles the help. {@code --screenshot DIR} runs a scripted session off screen — the panel, a generation in
  * progress, a scene with placed props — writes {@code DIR/panel.png}, {@code DIR/progress.png},
- * {@code DIR/placed.png} and exits.
+ * {@code DIR/placed.png} and exits. Exit codes: 0 done, 1 the scripted session failed, 2 bad command line, 3 no
+ * window with an OpenGL 3.3 context could be opened (no usable display).
  */
 @Command(name = "prop-editor", mixinStandardHelpOptions = true,
-        description = "Gen3D sample editor: generate props from pictures or categories and place them in a level.")
+        description = "Gen3D sample editor: generate props from pictures or categories and place them in a level.",
+        footer = "Exit codes: 0 done, 1 the scripted session failed, 2 bad command line, 3 no window with an OpenGL "
+                + "3.3 context could be opened.")
 public final class PropEditor extends SimpleApplication implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(PropEditor.class.getName());
     static final String HELP = String.join("\n", "W A S D  fly    Q Z  up/down    drag mouse  look",
@@ -88,6 +91,8 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
     private PropSelection selection;
     private BitmapText notice;
     private volatile Throwable failure;
+    /** Set once the GL context exists and initialisation starts: a failure before that means no context. */
+    private volatile boolean initialising;
     private final CompletableFuture<Void> scriptDone = new CompletableFuture<>();
 
     /**
@@ -127,6 +132,11 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
                 failure = new IllegalStateException("the scripted session timed out");
             }
             stop(true);
+            if (failure != null && !initialising) {
+                System.err.println("prop-editor: could not open a window with an OpenGL 3.3 context: "
+                        + SplatViewer.describe(failure));
+                return 3;
+            }
             if (failure != null) {
                 System.err.println("prop-editor: " + failure);
                 return 1;
@@ -139,6 +149,7 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
 
     @Override
     public void simpleInitApp() {
+        initialising = true;
         GuiGlobals.initialize(this);
         BaseStyles.loadGlassStyle();
         GuiGlobals.getInstance().getStyles().setDefaultStyle("glass");
