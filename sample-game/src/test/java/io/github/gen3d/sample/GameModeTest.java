@@ -31,12 +31,9 @@ class GameModeTest {
     void spawnerPopulatesTheLevelWhilePlaying() throws Exception {
         Path dir = Paths.get(System.getProperty("gen3d.testOut", "target/test-out")).resolve("game");
         Files.createDirectories(dir);
-        int code = 3;
-        for (int attempt = 1; attempt <= 3 && code == 3; attempt++) { // only "no GL context": PropEditorTest.run
-            code = PropEditorTest.run(new PropEditor(), attempt, "--game", "--screenshot", dir.toString(),
-                    "--steps", "4", "--seconds", "35", "--width", "800", "--height", "600",
-                    "--cache", tmp.resolve("cache").toString(), "--out", tmp.toString());
-        }
+        int code = NoGlRetry.execute(PropEditor::new, "--game", "--screenshot", dir.toString(),
+                "--steps", "4", "--seconds", "35", "--width", "800", "--height", "600",
+                "--cache", tmp.resolve("cache").toString(), "--out", tmp.toString());
         assertEquals(0, code, "the scripted game session succeeds");
         String report = Files.readString(dir.resolve("game-frames.txt"));
         Matcher m = REPORT.matcher(report);

@@ -12,7 +12,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The editor's scripted session on the real default model (few steps), headless under Xvfb: the panel, a
@@ -21,19 +20,16 @@ import picocli.CommandLine;
 class PropEditorTest {
     @TempDir
     Path tmp;
+    /** The last try's editor (NoGlRetry makes a fresh one per try). */
+    private PropEditor editor;
 
     @Test
     @Timeout(600)
     void panelProgressAndPlacedPropsScreenshots() throws Exception {
         Path dir = Paths.get(System.getProperty("gen3d.testOut", "target/test-out")).resolve("editor");
         Files.createDirectories(dir);
-        PropEditor editor = null;
-        int code = 3;
-        for (int attempt = 1; attempt <= 3 && code == 3; attempt++) { // only "no GL context": see run()
-            editor = new PropEditor();
-            code = run(editor, attempt, "--screenshot", dir.toString(), "--steps", "4",
-                    "--width", "800", "--height", "600", "--out", tmp.toString());
-        }
+        int code = NoGlRetry.execute(() -> editor = new PropEditor(), "--screenshot", dir.toString(),
+                "--steps", "4", "--width", "800", "--height", "600", "--out", tmp.toString());
         assertEquals(0, code, "the scripted session succeeds");
         // readable errors in the panel instead of stack traces: they name the file and the problem
         List<String> errors = editor.shownErrors();
@@ -72,18 +68,6 @@ class PropEditorTest {
                     n -> n.endsWith(".json")), names.toString());
         }
         assertTrue(ImageIO.read(dir.resolve("edited.png").toFile()) != null);
-    }
-
-    /**
-     * One try of a scripted session. Like HeadlessApp and SplatViewerTest, callers retry (3 tries) only on exit code
-     * 3, no GL context: GLFW on Xvfb now and then fails to create one right after a previous app terminated GLFW in
-     * the same JVM.
-     */
-    static int run(PropEditor editor, int attempt, String... args) throws InterruptedException {
-        if (attempt > 1) {
-            Thread.sleep(300L * attempt);
-        }
-        return new CommandLine(editor).execute(args);
     }
 
     static int count(BufferedImage img, int x0, int x1, java.util.function.IntPredicate test) {

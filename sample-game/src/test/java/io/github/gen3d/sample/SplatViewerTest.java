@@ -28,19 +28,9 @@ class SplatViewerTest {
         return dir.resolve(name);
     }
 
-    /**
-     * Runs the viewer; like HeadlessApp, retries (3 tries) only when it reports exit code 3, no GL context: GLFW on
-     * Xvfb now and then fails to create one right after a previous app terminated GLFW in the same JVM.
-     */
+    /** Runs the viewer, retrying only "no GL context" (NoGlRetry). */
     private static int view(String... args) throws InterruptedException {
-        int code = 3;
-        for (int attempt = 1; attempt <= 3 && code == 3; attempt++) {
-            if (attempt > 1) {
-                Thread.sleep(300L * attempt);
-            }
-            code = new CommandLine(new SplatViewer()).execute(args);
-        }
-        return code;
+        return NoGlRetry.execute(SplatViewer::new, args);
     }
 
     /** The shipped sample renders: the red cap is in the picture, centred, and the corners show background. */
