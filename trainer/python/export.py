@@ -85,7 +85,8 @@ def trace_checked(module, example, other):
     return traced
 
 
-STAGE_ARGS = ("batch", "views", "render_weight", "lr", "seed", "trajectory", "chain", "guidance", "stride")
+STAGE_ARGS = ("batch", "views", "render_weight", "lr", "seed", "trajectory", "chain", "guidance", "stride", "ddim",
+              "denoiser_lr")
 
 
 def finetune_stages(st):
@@ -141,10 +142,12 @@ def main(argv=None):
     ft_steps = sum(x["step"] for x in stages)
     ft_min = sum(x["elapsed"] for x in stages) / 60
     traj = sum(x["step"] for x in stages if x["args"].get("trajectory", 0) > 0)
+    den_steps = sum(x["step"] for x in stages if x["args"].get("denoiser_lr", 0) > 0)
     finetuned = "" if not stages else (
         f"Then {ft_steps} steps fine-tuning the reconstructor with a rendering loss at novel views (finetune.py, "
         f"{len(stages)} stage{'s' if len(stages) > 1 else ''}"
         + (f", {traj} steps of them also on the synergy sampler's own trajectory" if traj else "")
+        + (f", the denoiser too in {den_steps} steps" if den_steps else "")
         + f", {ft_min:.0f} min). ")
     manifest = {
         "format": "gen3d-model-bundle",

@@ -2,14 +2,16 @@
 """Fine-tunes the reconstructor of a trained run with a rendering loss at the dataset's novel views (issue 5).
 
 Starts from a train.py run's EMA weights (--init build/train/last.pt) or from an exported bundle
-(--init-bundle assets/Models/gen3d-default: the same weights, as TorchScript), freezes the denoiser and the front
-end, and trains only the reconstructor on: its direct per-pixel supervision at the 4 target views (train.py's
-recon_losses, unchanged) plus --render-weight x (L1 of colour on white + L1 of alpha) of its Gaussians rendered by
-the differentiable splat renderer (g3d/splat_render.py) at --views of the 4 novel views of each prop, which the
-direct losses never see. Resumable like train.py (OUT/last.pt every --ckpt-every steps, atomically); the
-checkpoint has train.py's layout, so `export.py --run OUT` exports the result; curves in OUT/finetune.png. Validation (--val-every): the
-reconstructor given the clean target views (t = 0, x0 = the targets), rendered at the 4 novel views of --val-props
-validation props, PSNR against the ground truth.
+(--init-bundle assets/Models/gen3d-default: the same weights, as TorchScript), freezes the front end and (unless
+--denoiser-lr is given, see denoiser_loss) the denoiser, and trains the reconstructor on: its direct per-pixel
+supervision at the 4 target views (train.py's recon_losses, unchanged) plus --render-weight x (L1 of colour on
+white + L1 of alpha) of its Gaussians rendered by the differentiable splat renderer (g3d/splat_render.py) at
+--views of the 4 novel views of each prop, which the direct losses never see. With --trajectory its input is, in
+that fraction of the steps, what the synergy sampler would hand it (trajectory_input). Resumable like train.py
+(OUT/last.pt every --ckpt-every steps, atomically); the checkpoint has train.py's layout, so `export.py --run OUT`
+exports the result; curves in OUT/finetune.png. Validation (--val-every): the reconstructor given the clean target
+views (t = 0, x0 = the targets), rendered at the 4 novel views of --val-props validation props, PSNR against the
+ground truth.
 
 Usage: /usr/bin/python3 trainer/python/finetune.py --data data --init build/train/last.pt --out build/finetune
 """
@@ -78,10 +80,14 @@ def render_loss(g, b, cams, views, res, half):
 
 
 @torch.no_grad()
-def trajectory_input(rec, den, xt, t, x0, cond, cams, res, half, ab_table, gen, stride, steps=1, guidance=1.0):
+def trajectory_input(rec, den, xt, t, x0, cond, cams, res, half, ab_table, gen, stride, steps=1, guidance=1.0,
+                     ddim=False):
     """What the synergy sampler hands the reconstructor `steps` DDIM steps later (--trajectory): repeatedly, the
-    reconstructor's own Gaussians from (x_t, t, x0) rendered at the 4 target views become the signal, noised to
+    reconstructor's own Gaussians from (x_t, t, x0) rendered at the 4 target views become the signal, taken to
     t - stride, and the denoiser's x0 of that (with classifier-free guidance, as the sampler) becomes the 2D prior.
+    The step to t - stride is either fresh noise on the render (ddim=False) or, as the sampler takes it (ddim=True),
+    the deterministic DDIM update (eta = 0) with the render as x0 and the epsilon it implies,
+    x_t' = sqrt(ab') render + sqrt(1 - ab') (x_t - sqrt(ab) render) / sqrt(1 - ab).
     Returns (t', alpha_bar', x_t', x0'); nothing here has gradients."""
     ab = ab_table[t]
     for _ in range(steps):
@@ -89,14 +95,32 @@ def trajectory_input(rec, den, xt, t, x0, cond, cams, res, half, ab_table, gen, 
         render = torch.stack([torch.stack([splat_render.render(*splats_of(g, i), cams[v], res, res, half=half)[0]
                                            for v in range(cams.shape[0])]) for i in range(xt.shape[0])]) * 2 - 1
         t = (t - stride).clamp(min=0)
-        ab = ab_table[t]
-        xt, _ = schedule.add_noise(render, torch.randn(render.shape, generator=gen), ab)
+        if ddim:
+            eps = schedule.eps_from_x0(xt, render, ab)
+            ab = ab_table[t]
+            xt, _ = schedule.add_noise(render, eps, ab)
+        else:
+            ab = ab_table[t]
+            xt, _ = schedule.add_noise(render, torch.randn(render.shape, generator=gen), ab)
         v = train.denoise(den, xt, t, cond)
         if guidance != 1.0:
             vu = train.denoise(den, xt, t, torch.zeros_like(cond))
             v = vu + guidance * (v - vu)
         x0 = schedule.x0_from_v(xt, v, ab).clamp(-1, 1)
     return t, ab, xt, x0
+
+
+def denoiser_loss(den, xt0, t0, v0, xt, t, ab, tgt, cond, gen, p_uncond=0.1, gamma=5.0):
+    """--denoiser-lr: train.py's v loss at the plainly noised targets (x_t0, t0, target v0), which keeps the denoiser
+    what it was, plus its x0 error against the true targets at the input (x_t, t, alpha-bar ab) the reconstructor is
+    trained on, weighted by min(SNR, gamma) (min-SNR weighting; the same as the v loss where SNR < gamma, but bounded
+    near t = 0, where an x_t off the noising path would make the v target explode). The condition is dropped with
+    p_uncond, both terms alike, as in training, so that guidance keeps working."""
+    keep = (torch.rand(tgt.shape[0], generator=gen) >= p_uncond).float().reshape(-1, 1, 1, 1)
+    plain = ((train.denoise(den, xt0, t0, cond * keep) - v0) ** 2).mean()
+    x0 = schedule.x0_from_v(xt, train.denoise(den, xt, t, cond * keep), ab)
+    w = (ab / (1 - ab)).clamp(max=gamma).reshape(-1, 1, 1, 1, 1)
+    return plain + (w * (x0 - tgt) ** 2).mean()
 
 
 def novel_cams(split, idx):
@@ -174,6 +198,11 @@ def main(argv=None):
     ap.add_argument("--chain", type=int, default=1,
                     help="--trajectory rolls the sampler forward 1..CHAIN steps (uniformly drawn)")
     ap.add_argument("--guidance", type=float, default=1.0, help="guidance scale of --trajectory's 2D prior")
+    ap.add_argument("--denoiser-lr", type=float, default=0.0,
+                    help="also train the denoiser (0: frozen): its v loss on the noised targets plus an x0 loss on "
+                         "the input the reconstructor is trained on (the sampler's own with --trajectory)")
+    ap.add_argument("--ddim", action="store_true",
+                    help="--trajectory steps forward with the sampler's DDIM update (eta 0) instead of fresh noise")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
@@ -182,11 +211,15 @@ def main(argv=None):
     cams = tr.target_cams()
     res = tr.res
     models, base = load_init(args, cams, res)
-    rec = models["reconstructor"]
+    rec, den = models["reconstructor"], models["denoiser"]
+    train_den = args.denoiser_lr > 0
     for k in ("denoiser", "frontend"):
-        models[k].requires_grad_(False)
+        models[k].requires_grad_(k == "denoiser" and train_den)
         models[k].eval()
-    opt = torch.optim.AdamW(rec.parameters(), lr=args.lr, weight_decay=0.0)
+    groups = [{"params": rec.parameters(), "lr": args.lr}]
+    if train_den:
+        groups.append({"params": den.parameters(), "lr": args.denoiser_lr})
+    opt = torch.optim.AdamW(groups, weight_decay=0.0)
     gen = torch.Generator().manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     step, elapsed = 0, 0.0
@@ -194,6 +227,7 @@ def main(argv=None):
     if os.path.exists(ckpt):
         st = torch.load(ckpt)
         rec.load_state_dict(st["models"]["reconstructor"])
+        den.load_state_dict(st["models"]["denoiser"])
         opt.load_state_dict(st["opt"])
         gen.set_state(st["gen"])
         rng.bit_generator.state = st["rng"]
@@ -218,20 +252,25 @@ def main(argv=None):
         B = len(idx)
         cond = b["img"][:, INPUT]
         tgt = b["img"][:, TARGETS]
-        t, ab, xt, _ = train.noisy(tgt, ab_table, gen)
+        t, ab, xt, v = train.noisy(tgt, ab_table, gen)
+        t0, xt0 = t, xt
         with torch.no_grad():
-            x0 = schedule.x0_from_v(xt, train.denoise(models["denoiser"], xt, t, cond), ab).clamp(-1, 1)
+            x0 = schedule.x0_from_v(xt, train.denoise(den, xt, t, cond), ab).clamp(-1, 1)
         if args.trajectory > 0 and torch.rand(1, generator=gen).item() < args.trajectory:
             k = 1 if args.chain <= 1 else int(torch.randint(1, args.chain + 1, (1,), generator=gen))
-            t, ab, xt, x0 = trajectory_input(rec, models["denoiser"], xt, t, x0, cond, cams, res, args.half,
-                                             ab_table, gen, args.stride, k, args.guidance)
+            t, ab, xt, x0 = trajectory_input(rec, den, xt, t, x0, cond, cams, res, args.half,
+                                             ab_table, gen, args.stride, k, args.guidance, args.ddim)
         r = train.recon_losses(rec, xt, t, train.recon_prior(x0, tgt, gen), cond, b)
         views = [torch.randperm(4, generator=gen)[:args.views].tolist() for _ in range(B)]
         lr_ = render_loss(r["gaussians"], b, novel_cams(tr, idx), views, res, args.half)
         total = r["recon"] + args.render_weight * lr_
+        if train_den:
+            total = total + denoiser_loss(den, xt0, t0, v, xt, t, ab, tgt, cond, gen)
         opt.zero_grad(set_to_none=True)
         total.backward()
         torch.nn.utils.clip_grad_norm_(rec.parameters(), 1.0)
+        if train_den:
+            torch.nn.utils.clip_grad_norm_(den.parameters(), 1.0)
         opt.step()
         step += 1
         now = time.time()

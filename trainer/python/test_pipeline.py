@@ -164,6 +164,54 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(m["finetuneSteps"], 5)
         self.assertEqual([(x["steps"], x["trajectory"]) for x in m["finetuneStages"]], [(2, 0.0), (3, 1.0)])
 
+    def test_denoiser_stage_resumes_exactly_and_moves_the_denoiser_too(self):
+        run = os.path.join(self.tmp.name, "dn-base")
+        base = self.run_train(run, 2)
+        init = os.path.join(run, "last.pt")
+        opts = ("--trajectory", "1", "--chain", "2", "--guidance", "3", "--ddim", "--denoiser-lr", "1e-4")
+        a = self.run_finetune(init, os.path.join(self.tmp.name, "dn-a"), 4, opts)
+        b_dir = os.path.join(self.tmp.name, "dn-b")
+        self.run_finetune(init, b_dir, 2, opts)
+        b = self.run_finetune(init, b_dir, 4, opts)
+        for k in ("reconstructor", "denoiser", "frontend"):
+            for n, t in a["models"][k].items():
+                self.assertTrue(torch.equal(t, b["models"][k][n]), f"{k}.{n} differs after resume")
+        for k, moves in (("reconstructor", True), ("denoiser", True), ("frontend", False)):
+            moved = any(not torch.equal(t, base["ema"][k][n]) for n, t in a["models"][k].items())
+            self.assertEqual(moved, moves, f"{k} {'trained' if moves else 'frozen'}")
+        out = os.path.join(self.tmp.name, "dn-bundle")
+        export.main(["--run", os.path.join(self.tmp.name, "dn-a"), "--out", out])
+        m = json.load(open(os.path.join(out, "bundle.json")))["metadata"]
+        self.assertEqual(m["finetuneStages"][-1]["denoiser_lr"], 1e-4)
+        self.assertTrue(m["finetuneStages"][-1]["ddim"])
+        den = torch.jit.load(os.path.join(out, "denoiser.pt")).state_dict()
+        self.assertTrue(all(torch.equal(v, a["models"]["denoiser"][n[len("net."):]]) for n, v in den.items()
+                            if n.startswith("net.")), "the bundle carries the fine-tuned denoiser")
+
+    def test_denoiser_loss_is_the_v_loss_plus_a_bounded_x0_loss(self):
+        ab_table = schedule.alphas_cumprod()
+        gen = torch.Generator().manual_seed(3)
+        tgt = torch.rand(2, 4, 3, RES, RES) * 2 - 1
+        cond = torch.rand(2, 3, RES, RES)
+        t0 = torch.tensor([400, 900])
+        xt0, v0 = schedule.add_noise(tgt, torch.randn(tgt.shape, generator=gen), ab_table[t0])
+        t = torch.tensor([0, 500])
+        ab = ab_table[t]
+        xt = torch.randn(tgt.shape, generator=gen)
+
+        class Zero(torch.nn.Module):
+            def forward(self, x, t, v):
+                return torch.zeros_like(x[:, :, 3:])
+
+        got = finetune.denoiser_loss(Zero(), xt0, t0, v0, xt, t, ab, tgt, cond, torch.Generator().manual_seed(1))
+        snr = ab / (1 - ab)
+        self.assertGreater(float(snr[0]), 5.0)
+        self.assertLess(float(snr[1]), 5.0)
+        w = torch.stack([torch.tensor(5.0), snr[1]]).reshape(-1, 1, 1, 1, 1)
+        x0 = ab.sqrt().reshape(-1, 1, 1, 1, 1) * xt
+        want = (v0 ** 2).mean() + (w * (x0 - tgt) ** 2).mean()
+        self.assertAlmostEqual(float(got), float(want), places=5)
+
     def test_trajectory_input_steps_down_the_schedule_from_the_reconstructors_render(self):
         tr = Split(self.data, "train")
         cams = tr.target_cams()
@@ -193,6 +241,40 @@ class PipelineTest(unittest.TestCase):
             self.assertTrue(torch.allclose(x02, want, atol=1e-6), f"guided x0 at guidance {g}")
         # the second prop is at t = 0 after the chain, where x_t is the reconstructor's render itself, in [-1, 1]
         self.assertLessEqual(float(out[0][2][1].abs().max()), 1.0 + 1e-6)
+
+    def test_trajectory_input_ddim_takes_the_samplers_deterministic_step(self):
+        tr = Split(self.data, "train")
+        cams = tr.target_cams()
+        rec = train.build(cams, tr.res)["reconstructor"].eval()
+        b = tr.batch(np.array([0, 1]))
+        tgt, cond = b["img"][:, TARGETS], b["img"][:, INPUT]
+        ab_table = schedule.alphas_cumprod()
+        t = torch.tensor([700, 10])
+        xt, _ = schedule.add_noise(tgt, torch.randn(tgt.shape, generator=torch.Generator().manual_seed(2)),
+                                   ab_table[t])
+
+        class Zero(torch.nn.Module):
+            def forward(self, x, t, v):
+                return torch.zeros_like(x[:, :, 3:])
+
+        with torch.no_grad():
+            g = rec.decode(rec(xt, t, tgt, cond))
+            render = torch.stack([torch.stack([finetune.splat_render.render(*finetune.splats_of(g, i), cams[v],
+                                                                            tr.res, tr.res, half=3)[0]
+                                               for v in range(4)]) for i in range(2)]) * 2 - 1
+        outs = [finetune.trajectory_input(rec, Zero(), xt, t, tgt, cond, cams, tr.res, 3, ab_table,
+                                          torch.Generator().manual_seed(s), 20, 1, 1.0, ddim=True) for s in (1, 9)]
+        self.assertTrue(torch.equal(outs[0][2], outs[1][2]), "no random numbers in the DDIM step")
+        t2, ab2, xt2, _ = outs[0]
+        self.assertEqual(t2.tolist(), [680, 0])
+        for i in range(2):
+            a, a2 = float(ab_table[t[i]]), float(ab2[i])
+            eps = (xt[i] - math.sqrt(a) * render[i]) / math.sqrt(1 - a)
+            want = math.sqrt(a2) * render[i] + math.sqrt(1 - a2) * eps
+            self.assertTrue(torch.allclose(xt2[i], want, atol=1e-4), f"DDIM update of prop {i}")
+        noisy = finetune.trajectory_input(rec, Zero(), xt, t, tgt, cond, cams, tr.res, 3, ab_table,
+                                          torch.Generator().manual_seed(1), 20, 1, 1.0)[2]
+        self.assertFalse(torch.allclose(noisy, xt2, atol=1e-2), "the default still draws fresh noise")
 
     def test_export_traces_with_dynamic_batch_and_valid_manifest(self):
         run = os.path.join(self.tmp.name, "d")

@@ -39,6 +39,13 @@ def add_noise(x0, noise, ab):
     return s * x0 + r * noise, s * noise - r * x0
 
 
+def eps_from_x0(xt, x0, ab):
+    """The noise that x_t = sqrt(ab) x0 + sqrt(1 - ab) eps implies for a given x0 (DDIM's epsilon for a sample)."""
+    s = ab.sqrt().reshape(-1, *([1] * (xt.dim() - 1)))
+    r = (1 - ab).sqrt().reshape(-1, *([1] * (xt.dim() - 1)))
+    return (xt - s * x0) / r
+
+
 def x0_from_v(xt, v, ab):
     s = ab.sqrt().reshape(-1, *([1] * (xt.dim() - 1)))
     r = (1 - ab).sqrt().reshape(-1, *([1] * (xt.dim() - 1)))
