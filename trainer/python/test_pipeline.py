@@ -25,6 +25,12 @@ import train  # noqa: E402
 RES = 16
 
 
+class ZeroDenoiser(torch.nn.Module):
+    """A denoiser that predicts v = 0 for every view (its input is the views and the input view, channel-stacked)."""
+    def forward(self, x, t, v):
+        return torch.zeros_like(x[:, :, 3:])
+
+
 def orbit_cam(az, el, res=RES, radius=1.5, fov=49.1):
     """The rig camera in the dataset's layout (R rows = right, down, forward; p; fx fy cx cy), as PinholeCamera.orbit."""
     a, e = math.radians(az), math.radians(el)
@@ -199,11 +205,8 @@ class PipelineTest(unittest.TestCase):
         ab = ab_table[t]
         xt = torch.randn(tgt.shape, generator=gen)
 
-        class Zero(torch.nn.Module):
-            def forward(self, x, t, v):
-                return torch.zeros_like(x[:, :, 3:])
-
-        got = finetune.denoiser_loss(Zero(), xt0, t0, v0, xt, t, ab, tgt, cond, torch.Generator().manual_seed(1))
+        got = finetune.denoiser_loss(ZeroDenoiser(), xt0, t0, v0, xt, t, ab, tgt, cond,
+                                     torch.Generator().manual_seed(1))
         snr = ab / (1 - ab)
         self.assertGreater(float(snr[0]), 5.0)
         self.assertLess(float(snr[1]), 5.0)
@@ -253,16 +256,12 @@ class PipelineTest(unittest.TestCase):
         xt, _ = schedule.add_noise(tgt, torch.randn(tgt.shape, generator=torch.Generator().manual_seed(2)),
                                    ab_table[t])
 
-        class Zero(torch.nn.Module):
-            def forward(self, x, t, v):
-                return torch.zeros_like(x[:, :, 3:])
-
         with torch.no_grad():
             g = rec.decode(rec(xt, t, tgt, cond))
             render = torch.stack([torch.stack([finetune.splat_render.render(*finetune.splats_of(g, i), cams[v],
                                                                             tr.res, tr.res, half=3)[0]
                                                for v in range(4)]) for i in range(2)]) * 2 - 1
-        outs = [finetune.trajectory_input(rec, Zero(), xt, t, tgt, cond, cams, tr.res, 3, ab_table,
+        outs = [finetune.trajectory_input(rec, ZeroDenoiser(), xt, t, tgt, cond, cams, tr.res, 3, ab_table,
                                           torch.Generator().manual_seed(s), 20, 1, 1.0, ddim=True) for s in (1, 9)]
         self.assertTrue(torch.equal(outs[0][2], outs[1][2]), "no random numbers in the DDIM step")
         t2, ab2, xt2, _ = outs[0]
@@ -272,7 +271,7 @@ class PipelineTest(unittest.TestCase):
             eps = (xt[i] - math.sqrt(a) * render[i]) / math.sqrt(1 - a)
             want = math.sqrt(a2) * render[i] + math.sqrt(1 - a2) * eps
             self.assertTrue(torch.allclose(xt2[i], want, atol=1e-4), f"DDIM update of prop {i}")
-        noisy = finetune.trajectory_input(rec, Zero(), xt, t, tgt, cond, cams, tr.res, 3, ab_table,
+        noisy = finetune.trajectory_input(rec, ZeroDenoiser(), xt, t, tgt, cond, cams, tr.res, 3, ab_table,
                                           torch.Generator().manual_seed(1), 20, 1, 1.0)[2]
         self.assertFalse(torch.allclose(noisy, xt2, atol=1e-2), "the default still draws fresh noise")
 

@@ -32,21 +32,24 @@ def alphas_cumprod(n=TRAIN_STEPS, max_beta=0.999):
     return a.float()
 
 
+def _coefficients(ab, like):
+    """sqrt(ab) and sqrt(1 - ab) for per-sample alpha-bar ab [B], shaped to broadcast over `like`'s other dims."""
+    shape = (-1, *([1] * (like.dim() - 1)))
+    return ab.sqrt().reshape(shape), (1 - ab).sqrt().reshape(shape)
+
+
 def add_noise(x0, noise, ab):
     """x_t and the v target for per-sample alpha-bar ab [B] (broadcast over the other dims)."""
-    s = ab.sqrt().reshape(-1, *([1] * (x0.dim() - 1)))
-    r = (1 - ab).sqrt().reshape(-1, *([1] * (x0.dim() - 1)))
+    s, r = _coefficients(ab, x0)
     return s * x0 + r * noise, s * noise - r * x0
 
 
 def eps_from_x0(xt, x0, ab):
     """The noise that x_t = sqrt(ab) x0 + sqrt(1 - ab) eps implies for a given x0 (DDIM's epsilon for a sample)."""
-    s = ab.sqrt().reshape(-1, *([1] * (xt.dim() - 1)))
-    r = (1 - ab).sqrt().reshape(-1, *([1] * (xt.dim() - 1)))
+    s, r = _coefficients(ab, xt)
     return (xt - s * x0) / r
 
 
 def x0_from_v(xt, v, ab):
-    s = ab.sqrt().reshape(-1, *([1] * (xt.dim() - 1)))
-    r = (1 - ab).sqrt().reshape(-1, *([1] * (xt.dim() - 1)))
+    s, r = _coefficients(ab, xt)
     return s * xt - r * v
