@@ -95,11 +95,26 @@ def finetune_stages(st):
     return st.get("finetune_before", []) + [st["finetune"]] if "finetune" in st else []
 
 
+def refinement_arg(text):
+    """--refinement NOISE,CLEAN: two weights in [0, 1] (the sampler's SamplerSettings.Refinement)."""
+    try:
+        w = [float(p) for p in text.split(",")]
+    except ValueError:
+        w = []
+    if len(w) != 2 or not all(0.0 <= x <= 1.0 for x in w):
+        raise argparse.ArgumentTypeError(f"--refinement needs two weights in [0, 1] as NOISE,CLEAN, got {text!r}")
+    return w
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", required=True, help="training output folder holding last.pt")
     ap.add_argument("--out", required=True, help="bundle folder to (re)write")
     ap.add_argument("--version", default="0.1.0")
+    ap.add_argument("--refinement", type=refinement_arg, default=None, metavar="NOISE,CLEAN",
+                    help="recommend this synergy refinement (weight of the 3D render in the DDIM update at the "
+                         "noisiest and at the clean timestep) in bundle.json's \"sampler\" object; default: none, "
+                         "i.e. Algorithm 2's full replacement")
     args = ap.parse_args(argv)
     st = torch.load(os.path.join(args.run, "last.pt"))
     cams = st["cams"]
@@ -192,6 +207,10 @@ def main(argv=None):
             },
         },
     }
+    if args.refinement is not None:
+        manifest["sampler"] = {
+            "description": "synergy refinement chosen on the validation split (docs/model.md, Sampling settings)",
+            "refinement": {"atNoise": args.refinement[0], "atClean": args.refinement[1]}}
     with open(os.path.join(tmp, "bundle.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")

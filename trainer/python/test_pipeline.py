@@ -285,6 +285,14 @@ class PipelineTest(unittest.TestCase):
         for f, sha in m["files"].items():
             self.assertEqual(export.sha256(os.path.join(out, f)), sha)
         self.assertEqual(m["components"]["denoiser"]["scheduler"]["prediction_type"], "v_prediction")
+        self.assertNotIn("sampler", m, "no refinement recommended unless asked")
+        out2 = os.path.join(self.tmp.name, "bundle2")
+        export.main(["--run", run, "--out", out2, "--refinement", "1,0.25"])
+        m2 = json.load(open(os.path.join(out2, "bundle.json")))
+        self.assertEqual(m2["sampler"]["refinement"], {"atNoise": 1.0, "atClean": 0.25})
+        for bad in ("1", "1,2", "a,b", "0.5,-0.1"):
+            with self.assertRaises(SystemExit, msg=bad):
+                export.main(["--run", run, "--out", out2, "--refinement", bad])
         rec = torch.jit.load(os.path.join(out, "reconstructor.pt"))
         x = torch.zeros(3, 4, 3, RES, RES)
         rows = rec(x, torch.tensor([5, 500, 999]), x, torch.zeros(3, 3, RES, RES))

@@ -17,9 +17,12 @@ import java.util.List;
  * @param targetCameras the cameras of the target views, or null for
  *     {@code ViewRig.targetViews(denoiser.width(), denoiser.height())}; each of the denoiser's view size. Held as an
  *     unmodifiable copy.
+ * @param refinement how much the 3D render weighs in {@link Mode#SYNERGY}'s refined x0, or null for the model's own
+ *     recommendation ({@code BundleSamplers} takes a bundle's {@code "sampler"} object) and otherwise
+ *     {@link Refinement#FULL}, Algorithm 2's full replacement
  */
 public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, float guidanceScale, Mode mode,
-        List<PinholeCamera> targetCameras) {
+        List<PinholeCamera> targetCameras, Refinement refinement) {
 
     /** The algorithm and its ablations (Gen-3Diffusion, Sec. 4 ablations). */
     public enum Mode {
@@ -35,6 +38,46 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
          * first step); the denoiser is never called. Needs as many target cameras as views.
          */
         NO_2D_PRIOR
+    }
+
+    /**
+     * The weight w of the 3D render in the x0 that {@link Mode#SYNERGY}'s DDIM update uses for the target views,
+     * {@code x̂0 = w·x0_3d + (1 − w)·x0_2d}, falling linearly with the timestep from {@code atNoise} at the noisiest
+     * timestep (T − 1) to {@code atClean} at timestep 0: {@code w(t) = atClean + (atNoise − atClean)·t/(T − 1)}.
+     * The reconstructor always gets the 2D model's x0; only the update is blended. {@link #FULL} (1, 1) is
+     * Gen-3Diffusion's Algorithm 2; (1, 0) lets the 3D model fix the layout while the sample is noisy and the 2D
+     * model draw the detail at the end (the default bundle's choice, docs/sampler.md).
+     *
+     * @param atNoise w at the noisiest timestep, in [0, 1]
+     * @param atClean w at timestep 0, in [0, 1]
+     */
+    public record Refinement(double atNoise, double atClean) {
+        /** Algorithm 2: the render replaces the 2D x0 at every step. */
+        public static final Refinement FULL = new Refinement(1, 1);
+
+        /**
+         * Checks the values.
+         *
+         * @throws IllegalArgumentException when a weight is outside [0, 1] or not a number
+         */
+        public Refinement {
+            if (!(atNoise >= 0 && atNoise <= 1) || !(atClean >= 0 && atClean <= 1)) {
+                throw new IllegalArgumentException("refinement weights must be in [0, 1], got " + atNoise + " and "
+                        + atClean);
+            }
+        }
+
+        /**
+         * @param t the timestep, 0..trainTimesteps − 1
+         * @param trainTimesteps the schedule's T (at least 1)
+         * @return w(t)
+         */
+        public double weight(int t, int trainTimesteps) {
+            if (atNoise == atClean || trainTimesteps <= 1) {
+                return atNoise;
+            }
+            return atClean + (atNoise - atClean) * t / (trainTimesteps - 1);
+        }
     }
 
     /**
@@ -67,12 +110,12 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
 
     /**
      * Gen-3Diffusion's sampling settings over diffusers' default DDIM configuration: 50 steps, η = 0, guidance 5,
-     * {@link Mode#SYNERGY}, the default rig. Replace the scheduler with the one the model was trained with.
+     * {@link Mode#SYNERGY}, the default rig, the model's own refinement (null). Replace the scheduler with the one the model was trained with.
      *
      * @return the settings
      */
     public static SamplerSettings defaults() {
-        return new SamplerSettings(SchedulerConfig.defaults(), 50, 0.0, 5f, Mode.SYNERGY, null);
+        return new SamplerSettings(SchedulerConfig.defaults(), 50, 0.0, 5f, Mode.SYNERGY, null, null);
     }
 
     /**
@@ -80,7 +123,7 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
      * @return a copy with that value
      */
     public SamplerSettings withScheduler(SchedulerConfig config) {
-        return new SamplerSettings(config, steps, eta, guidanceScale, mode, targetCameras);
+        return new SamplerSettings(config, steps, eta, guidanceScale, mode, targetCameras, refinement);
     }
 
     /**
@@ -88,7 +131,7 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
      * @return a copy with that value
      */
     public SamplerSettings withSteps(int n) {
-        return new SamplerSettings(scheduler, n, eta, guidanceScale, mode, targetCameras);
+        return new SamplerSettings(scheduler, n, eta, guidanceScale, mode, targetCameras, refinement);
     }
 
     /**
@@ -96,7 +139,7 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
      * @return a copy with that value
      */
     public SamplerSettings withEta(double value) {
-        return new SamplerSettings(scheduler, steps, value, guidanceScale, mode, targetCameras);
+        return new SamplerSettings(scheduler, steps, value, guidanceScale, mode, targetCameras, refinement);
     }
 
     /**
@@ -104,7 +147,7 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
      * @return a copy with that value
      */
     public SamplerSettings withGuidanceScale(float scale) {
-        return new SamplerSettings(scheduler, steps, eta, scale, mode, targetCameras);
+        return new SamplerSettings(scheduler, steps, eta, scale, mode, targetCameras, refinement);
     }
 
     /**
@@ -112,7 +155,7 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
      * @return a copy with that value
      */
     public SamplerSettings withMode(Mode m) {
-        return new SamplerSettings(scheduler, steps, eta, guidanceScale, m, targetCameras);
+        return new SamplerSettings(scheduler, steps, eta, guidanceScale, m, targetCameras, refinement);
     }
 
     /**
@@ -120,6 +163,14 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
      * @return a copy with that value
      */
     public SamplerSettings withTargetCameras(List<PinholeCamera> cameras) {
-        return new SamplerSettings(scheduler, steps, eta, guidanceScale, mode, cameras);
+        return new SamplerSettings(scheduler, steps, eta, guidanceScale, mode, cameras, refinement);
+    }
+
+    /**
+     * @param r the refinement (null → the model's own recommendation, otherwise {@link Refinement#FULL})
+     * @return a copy with that value
+     */
+    public SamplerSettings withRefinement(Refinement r) {
+        return new SamplerSettings(scheduler, steps, eta, guidanceScale, mode, targetCameras, r);
     }
 }

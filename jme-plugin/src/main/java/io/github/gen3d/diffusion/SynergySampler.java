@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * <li>render: the Gaussians rendered at the K target cameras give x0_3d, a 3D-consistent estimate;</li>
  * <li>refine (Eq. 10): the DDIM update is computed with x̂0 = x0_3d for the target views and the ε it implies,
  * {@code ε̂ = (x_t − √ᾱ_t x̂0) / √(1−ᾱ_t)}, i.e. {@code x_{t'} = √ᾱ_{t'} x̂0 + √(1−ᾱ_{t'}−σ²) ε̂ + σz}; the other
- * views keep the 2D prediction.</li>
+ * views keep the 2D prediction. With a {@link SamplerSettings.Refinement} other than {@code FULL}, x̂0 is the blend
+ * {@code w(t)·x0_3d + (1 − w(t))·x0_2d} instead.</li>
  * </ol>
  * After the last step the denoiser and reconstructor run once more on the final sample (at the last timestep, as the
  * authors' code does) and those Gaussians are the result. {@link SamplerSettings.Mode} switches to the paper's
@@ -57,6 +58,8 @@ public final class SynergySampler {
     private final ViewRenderer renderer;
     private final SamplerSettings settings;
     private final DdimScheduler ddim;
+    private final SamplerSettings.Refinement refinement;
+    private final int trainTimesteps;
     private final PredictionType predictionType;
     private final List<PinholeCamera> cameras;
     private final int views;
@@ -120,6 +123,8 @@ public final class SynergySampler {
         }
         targetLen = cameras.size() * viewLen;
         ddim = new DdimScheduler(settings.scheduler().withPredictionType(predictionType), settings.steps());
+        refinement = settings.refinement() != null ? settings.refinement() : SamplerSettings.Refinement.FULL;
+        trainTimesteps = ddim.config().numTrainTimesteps();
     }
 
     private String shape() {
@@ -218,7 +223,12 @@ public final class SynergySampler {
                     st = ddim.step(predictionType, outputs[r], t, s.x, settings.eta(), noise);
                 } else {
                     float[] x0Hat = mode == SamplerSettings.Mode.SYNERGY ? modelX0.clone() : new float[sampleLen];
-                    System.arraycopy(threeD[r], 0, x0Hat, 0, targetLen);
+                    double w = mode == SamplerSettings.Mode.SYNERGY ? refinement.weight(t, trainTimesteps) : 1;
+                    if (w == 1) {
+                        System.arraycopy(threeD[r], 0, x0Hat, 0, targetLen);
+                    } else {
+                        blend(threeD[r], twoD[r], w, x0Hat, targetLen);
+                    }
                     st = ddim.step(PredictionType.SAMPLE, x0Hat, t, s.x, settings.eta(), noise);
                 }
                 s.x = st.prevSample();
@@ -326,6 +336,13 @@ public final class SynergySampler {
         return result;
     }
 
+    /** {@code out[i] = w·threeD[i] + (1 − w)·twoD[i]} for i &lt; n (the refined x0 of the target views). */
+    static void blend(float[] threeD, float[] twoD, double w, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) (w * threeD[i] + (1 - w) * twoD[i]);
+        }
+    }
+
     private float[] clipped(float[] x0) {
         SchedulerConfig c = ddim.config();
         if (!c.clipSample()) {
@@ -376,7 +393,9 @@ public final class SynergySampler {
     @Override
     public String toString() {
         return "SynergySampler[" + shape() + ", " + cameras.size() + " targets, " + settings.mode() + ", "
-                + settings.steps() + " steps, guidance " + settings.guidanceScale() + ", eta " + settings.eta() + "]";
+                + settings.steps() + " steps, guidance " + settings.guidanceScale() + ", eta " + settings.eta()
+                + (settings.mode() == SamplerSettings.Mode.SYNERGY ? ", refinement " + refinement.atNoise() + "→"
+                        + refinement.atClean() : "") + "]";
     }
 
     /** One request's evolving state. */

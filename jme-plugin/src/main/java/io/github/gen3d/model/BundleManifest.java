@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import io.github.gen3d.diffusion.SamplerSettings;
 import io.github.gen3d.diffusion.SchedulerConfig;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -39,7 +40,9 @@ final class BundleManifest {
     private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> TOP_KEYS = Set.of("format", "formatVersion", "name", "version", "licence",
-            "description", "devices", "files", "components", "metadata");
+            "description", "devices", "files", "components", "metadata", "sampler");
+    private static final Set<String> SAMPLER_KEYS = Set.of("refinement", "description");
+    private static final Set<String> REFINEMENT_KEYS = Set.of("atNoise", "atClean");
     private static final Set<String> COMPONENT_KEYS = Set.of("role", "backend", "file", "prediction", "resolution",
             "views", "inputs", "outputs", "block", "options", "description", "metadata", "scheduler");
     private static final Set<String> TENSOR_KEYS = Set.of("name", "shape", "dtype", "range", "description");
@@ -105,10 +108,12 @@ final class BundleManifest {
     final Map<String, ComponentSpec> components;
     /** the top-level {@code "metadata"} object, empty when absent (never modify it) */
     final JsonObject metadata;
+    /** the {@code "sampler"} object's recommended refinement, or null when it declares none */
+    final SamplerSettings.Refinement refinement;
 
     private BundleManifest(String name, String version, String licence, String description, boolean allowGpu,
             boolean allowCpu, Map<String, String> files, Map<String, ComponentSpec> components,
-            JsonObject metadata) {
+            JsonObject metadata, SamplerSettings.Refinement refinement) {
         this.name = name;
         this.version = version;
         this.licence = licence;
@@ -118,6 +123,7 @@ final class BundleManifest {
         this.files = Collections.unmodifiableMap(files);
         this.components = Collections.unmodifiableMap(components);
         this.metadata = metadata;
+        this.refinement = refinement;
     }
 
     /**
@@ -216,8 +222,37 @@ final class BundleManifest {
             components.put(cname, parseComponent(name, cname, e.getValue().getAsJsonObject(), files));
         }
         JsonObject metadata = top.has("metadata") ? r.object(top, "metadata").deepCopy() : new JsonObject();
+        SamplerSettings.Refinement refinement = top.has("sampler") ? parseSampler(r, r.object(top, "sampler"))
+                : null;
         return new BundleManifest(name, version, licence, description, allowGpu, allowCpu, files, components,
-                metadata);
+                metadata, refinement);
+    }
+
+    /** The {@code "sampler"} object: {@code {"refinement": {"atNoise": w1, "atClean": w0}}}, weights in [0, 1]. */
+    private static SamplerSettings.Refinement parseSampler(Reader r, JsonObject sampler)
+            throws ModelBundleException {
+        r.knownKeys(sampler, SAMPLER_KEYS, "\"sampler\"");
+        if (sampler.has("description")) {
+            r.string(sampler, "description", true);
+        }
+        if (!sampler.has("refinement")) {
+            return null;
+        }
+        JsonObject ref = r.object(sampler, "refinement");
+        r.knownKeys(ref, REFINEMENT_KEYS, "sampler.refinement");
+        double[] w = new double[2];
+        String[] keys = {"atNoise", "atClean"};
+        for (int i = 0; i < 2; i++) {
+            JsonElement e = ref.get(keys[i]);
+            if (e == null) {
+                throw r.error("sampler.refinement." + keys[i] + " is missing");
+            }
+            w[i] = r.number(e, "sampler.refinement." + keys[i]);
+            if (w[i] < 0 || w[i] > 1) {
+                throw r.error("sampler.refinement." + keys[i] + " must be in [0, 1], got " + Reader.show(e));
+            }
+        }
+        return new SamplerSettings.Refinement(w[0], w[1]);
     }
 
     private static ComponentSpec parseComponent(String bundle, String cname, JsonObject c, Map<String, String> files)

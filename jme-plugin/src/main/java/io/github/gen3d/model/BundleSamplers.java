@@ -32,6 +32,10 @@ import java.util.logging.Logger;
  * type. To sample with another schedule than the bundle's, build the sampler yourself:
  * {@code new SynergySampler(BundleDenoiser.of(bundle), BundleReconstructor.of(bundle), null, settings)}.
  *
+ * <p><b>Refinement</b>: when the settings leave {@link SamplerSettings#refinement()} null, the bundle's
+ * {@code "sampler": {"refinement": …}} recommendation, if it has one ({@link SamplerSettings.Refinement#FULL}
+ * otherwise); a refinement set in the settings is kept.
+ *
  * <p>The sampler uses the bundle's components; close the bundle only after sampling.
  */
 public final class BundleSamplers {
@@ -97,6 +101,9 @@ public final class BundleSamplers {
         int[] timesteps;
         try {
             s = settings.withScheduler(cfg);
+            if (s.refinement() == null && bundle.refinement() != null) {
+                s = s.withRefinement(bundle.refinement());
+            }
             timesteps = new DdimScheduler(cfg, s.steps()).timesteps();
         } catch (IllegalArgumentException e) {
             throw new ModelBundleException(name, dn, "the settings do not fit the scheduler " + cfg + ": "

@@ -3,6 +3,7 @@ package io.github.gen3d.model;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import com.google.gson.JsonObject;
+import io.github.gen3d.diffusion.SamplerSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -347,6 +348,11 @@ public final class ModelBundle implements AutoCloseable {
      */
     JsonObject metadata() {
         return manifest.metadata.deepCopy();
+    }
+
+    /** @return the refinement the bundle's {@code "sampler"} object recommends, or null when it declares none */
+    SamplerSettings.Refinement refinement() {
+        return manifest.refinement;
     }
 
     /** @return the component names in bundle.json order (not null, unmodifiable) */

@@ -440,6 +440,77 @@ class SynergySamplerTest {
     }
 
     @Test
+    void refinementBlendsTheRenderAndThe2dEstimateAsAPlainLoopDoes() {
+        float[] twoD = randomViews(V, 7);
+        int n = 10;
+        SamplerSettings.Refinement ref = new SamplerSettings.Refinement(1, 0);
+        SamplerSettings s = settings(n, Mode.SYNERGY).withGuidanceScale(1f).withRefinement(ref);
+        SampleResult r = new SynergySampler(oracle(twoD, PredictionType.EPSILON, s, V), new FixedReconstructor(TRUTH),
+                StandIns.renderer(), s).sample(SampleRequest.of(Condition.none(), 5), null, null);
+        // the reference: DDIM on x̂0 = w(t)·render + (1 − w(t))·x0_2d, written out step by step
+        Oracle o = oracle(twoD, PredictionType.EPSILON, s, V);
+        DdimScheduler ddim = new DdimScheduler(s.scheduler().withPredictionType(PredictionType.EPSILON), n);
+        float[] x = new NoiseSource(5).gaussian(V * VIEW);
+        for (int t : ddim.timesteps()) {
+            float[] eps = o.predict(new DenoiserCall(x, t, Condition.none(), false));
+            float[] x0 = ddim.schedule().predictedX0(PredictionType.EPSILON, eps, t, x);
+            double w = ref.atClean() + (ref.atNoise() - ref.atClean()) * t / 999.0;
+            float[] xHat = new float[x.length];
+            for (int i = 0; i < x.length; i++) {
+                float a = Math.max(-1f, Math.min(1f, x0[i]));
+                xHat[i] = (float) (w * TRUTH_VIEWS[i] + (1 - w) * a);
+            }
+            x = ddim.step(PredictionType.SAMPLE, xHat, t, x, 0, null).prevSample();
+        }
+        assertArrayEquals(x, r.views(), 0f, "the sampler's blend equals the written-out loop");
+        // and it lies between the two ends: the 2D model's views dominate at the clean end
+        double toTwoD = 0;
+        double toTruth = 0;
+        for (int i = 0; i < x.length; i++) {
+            toTwoD += Math.abs(r.views()[i] - twoD[i]);
+            toTruth += Math.abs(r.views()[i] - TRUTH_VIEWS[i]);
+        }
+        assertTrue(toTwoD < toTruth, toTwoD + " vs " + toTruth);
+    }
+
+    @Test
+    void refinementEndsReproduceAlgorithm2AndThe2dTrajectory() {
+        float[] twoD = randomViews(V, 8);
+        SamplerSettings base = settings(8, Mode.SYNERGY).withGuidanceScale(1f);
+        SampleRequest req = SampleRequest.of(Condition.none(), 2);
+        float[] unset = new SynergySampler(oracle(twoD, PredictionType.EPSILON, base, V),
+                new FixedReconstructor(TRUTH), StandIns.renderer(), base).sample(req, null, null).views();
+        SamplerSettings full = base.withRefinement(SamplerSettings.Refinement.FULL);
+        float[] algorithm2 = new SynergySampler(oracle(twoD, PredictionType.EPSILON, full, V),
+                new FixedReconstructor(TRUTH), StandIns.renderer(), full).sample(req, null, null).views();
+        assertArrayEquals(unset, algorithm2, 0f, "null refinement = FULL outside a bundle");
+        SamplerSettings none = base.withRefinement(new SamplerSettings.Refinement(0, 0));
+        float[] zero = new SynergySampler(oracle(twoD, PredictionType.EPSILON, none, V),
+                new FixedReconstructor(TRUTH), StandIns.renderer(), none).sample(req, null, null).views();
+        SamplerSettings plain = base.withMode(Mode.TWO_D_ONLY);
+        float[] twoDOnly = new SynergySampler(oracle(twoD, PredictionType.EPSILON, plain, V),
+                new FixedReconstructor(TRUTH), StandIns.renderer(), plain).sample(req, null, null).views();
+        assertClose(twoDOnly, zero, 1e-5, "weight 0 follows the 2D-only trajectory");
+        assertClose(TRUTH_VIEWS, algorithm2, 1e-4, "weight 1 follows the renders");
+    }
+
+    @Test
+    void refinementWeightsAreChecked() {
+        SamplerSettings.Refinement r = new SamplerSettings.Refinement(0.8, 0.2);
+        assertEquals(0.8, r.weight(999, 1000), 1e-12);
+        assertEquals(0.2, r.weight(0, 1000), 1e-12);
+        assertEquals(0.5, r.weight(500, 1001), 1e-12);
+        assertEquals(1.0, SamplerSettings.Refinement.FULL.weight(123, 1000));
+        for (double[] bad : new double[][] {{-0.1, 0}, {0, 1.5}, {Double.NaN, 0}, {0, Double.POSITIVE_INFINITY}}) {
+            assertThrows(IllegalArgumentException.class, () -> new SamplerSettings.Refinement(bad[0], bad[1]),
+                    java.util.Arrays.toString(bad));
+        }
+        assertNull(SamplerSettings.defaults().refinement());
+        assertEquals(r, SamplerSettings.defaults().withRefinement(r).withSteps(3).withMode(Mode.SYNERGY)
+                .refinement(), "the with-methods keep it");
+    }
+
+    @Test
     void extraViewsBeyondTheTargetsKeepThe2dPrediction() {
         // five views (an ImageDream-style context frame last), four target cameras
         float[] x0 = new float[5 * VIEW];

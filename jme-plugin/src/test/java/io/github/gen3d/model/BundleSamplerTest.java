@@ -163,6 +163,25 @@ class BundleSamplerTest {
         assertTrue(BundleAdaptersTest.maxDiff(s1.views(), s2.views()) > 0.1);
     }
 
+    @Test
+    void theBundlesRefinementFillsUnsetSettingsOnly() throws Exception {
+        assertEquals(null, sampler.settings().refinement(), "the tiny bundle recommends none");
+        Path edited = copy(r -> r.add("sampler", com.google.gson.JsonParser.parseString(
+                "{\"refinement\": {\"atNoise\": 0.9, \"atClean\": 0.1}}")));
+        try (ModelBundle b = ModelBundle.load(edited, DevicePolicy.CPU)) {
+            assertEquals(new SamplerSettings.Refinement(0.9, 0.1), BundleSamplers.create(b, settings()).settings()
+                    .refinement());
+            SamplerSettings.Refinement own = new SamplerSettings.Refinement(1, 0.5);
+            assertEquals(own, BundleSamplers.create(b, settings().withRefinement(own)).settings().refinement());
+            SampleResult recommended = BundleSamplers.create(b, settings()).sample(SampleRequest.of(image(3), 7),
+                    null, null);
+            SampleResult full = BundleSamplers.create(b, settings().withRefinement(SamplerSettings.Refinement.FULL))
+                    .sample(SampleRequest.of(image(3), 7), null, null);
+            assertTrue(BundleAdaptersTest.maxDiff(recommended.views(), full.views()) > 1e-3,
+                    "the recommendation changes the trajectory");
+        }
+    }
+
     // ---- contracts that do not fit the settings --------------------------------------------------------------
 
     private Path copy(Consumer<JsonObject> edit) throws Exception {

@@ -11,6 +11,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import io.github.gen3d.diffusion.SamplerSettings;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -163,6 +164,29 @@ class ModelBundleErrorsTest {
         failsWith(r -> r.addProperty("name", "a b"), null, "\"name\" must be");
         failsWith(r -> r.getAsJsonObject("files").addProperty("extra.bin", "0".repeat(64)), null,
                 "file extra.bin listed in bundle.json is missing");
+    }
+
+    @Test
+    void samplerRefinementIsReadAndChecked() throws IOException {
+        try (ModelBundle b = ModelBundle.load(dir, DevicePolicy.CPU)) {
+            assertNull(b.refinement(), "none declared");
+        }
+        JsonObject root = json();
+        root.add("sampler", JsonParser.parseString(
+                "{\"description\": \"tuned\", \"refinement\": {\"atNoise\": 1, \"atClean\": 0.25}}"));
+        Files.writeString(dir.resolve("bundle.json"), root.toString());
+        try (ModelBundle b = ModelBundle.load(dir, DevicePolicy.CPU)) {
+            assertEquals(new SamplerSettings.Refinement(1, 0.25), b.refinement());
+        }
+        failsWith(r -> r.add("sampler", JsonParser.parseString("{\"refinement\": {\"atNoise\": 1.5, \"atClean\": 0}}")),
+                null, "sampler.refinement.atNoise must be in [0, 1], got 1.5");
+        failsWith(r -> r.add("sampler", JsonParser.parseString("{\"refinement\": {\"atNoise\": 1}}")),
+                null, "sampler.refinement.atClean is missing");
+        failsWith(r -> r.add("sampler", JsonParser.parseString("{\"refinement\": {\"atNoise\": \"high\", \"atClean\": 0}}")),
+                null, "sampler.refinement.atNoise must be a number");
+        failsWith(r -> r.add("sampler", JsonParser.parseString("{\"refine\": {}}")), null,
+                "\"sampler\" has an unknown key \"refine\"");
+        failsWith(r -> r.add("sampler", JsonParser.parseString("[1, 0]")), null, "\"sampler\" must be a JSON object");
     }
 
     @Test

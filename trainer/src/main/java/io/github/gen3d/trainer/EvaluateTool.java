@@ -73,6 +73,10 @@ public final class EvaluateTool implements Callable<Integer> {
     int steps;
     @Option(names = "--guidance", defaultValue = "3.0", description = "Guidance scale (default ${DEFAULT-VALUE}).")
     float guidance;
+    @Option(names = "--refinement", paramLabel = "NOISE,CLEAN", description = "Synergy's refinement weights of "
+            + "the 3D render at the noisiest and the clean timestep, e.g. 1,1 for Gen-3Diffusion's Algorithm 2 "
+            + "(default: the bundle's recommendation).")
+    String refinement;
     @Option(names = "--modes", defaultValue = "synergy,2d-only,no-2d-prior", split = ",",
             description = "Sampler modes, comma-separated: synergy, 2d-only, no-2d-prior (default all).")
     List<String> modes;
@@ -121,8 +125,24 @@ public final class EvaluateTool implements Callable<Integer> {
             m.add(parseMode(s.trim()));
         }
         evaluate(new Settings(bundle, split, props, steps, guidance, m, views, meshRes, out, seed, grid,
-                saveGridAssets));
+                saveGridAssets, refinement == null ? null : parseRefinement(refinement)));
         return 0;
+    }
+
+    /** Parses {@code --refinement}'s "NOISE,CLEAN". */
+    static SamplerSettings.Refinement parseRefinement(String text) {
+        String[] parts = text.split(",", -1);
+        if (parts.length != 2) {
+            throw new CommandLine.ParameterException(new CommandLine(new EvaluateTool()),
+                    "--refinement needs two weights NOISE,CLEAN, got '" + text + "'");
+        }
+        try {
+            return new SamplerSettings.Refinement(Double.parseDouble(parts[0].trim()),
+                    Double.parseDouble(parts[1].trim()));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(new EvaluateTool()),
+                    "--refinement '" + text + "': " + e.getMessage());
+        }
     }
 
     /**
@@ -140,10 +160,11 @@ public final class EvaluateTool implements Callable<Integer> {
      * @param seed base seed
      * @param grid props in the picture
      * @param saveGridAssets whether the Gaussians of the grid props are written as {@code .spz} files
+     * @param refinement synergy's refinement, or null for the bundle's recommendation
      */
     record Settings(Path bundle, DatasetSplit split, int props, int steps, float guidance,
             List<SamplerSettings.Mode> modes, int views, int meshRes, Path out, long seed, int grid,
-            boolean saveGridAssets) {
+            boolean saveGridAssets, SamplerSettings.Refinement refinement) {
         Settings {
             if (bundle == null || out == null || modes == null || modes.isEmpty()) {
                 throw new IllegalArgumentException("bundle, out and at least one mode are needed");
@@ -203,12 +224,15 @@ public final class EvaluateTool implements Callable<Integer> {
             Map<SamplerSettings.Mode, SynergySampler> samplers = new EnumMap<>(SamplerSettings.Mode.class);
             for (SamplerSettings.Mode mode : s.modes()) {
                 samplers.put(mode, BundleSamplers.create(b, SamplerSettings.defaults().withSteps(s.steps())
-                        .withGuidanceScale(s.guidance()).withMode(mode)));
+                        .withGuidanceScale(s.guidance()).withMode(mode).withRefinement(s.refinement())));
             }
-            int res = samplers.get(s.modes().get(0)).targetCameras().get(0).width();
-            System.out.printf(Locale.ROOT, "evaluating %s (%d px) on %d %s props, modes %s, %d steps, guidance %s%n",
-                    b.name(), res, seeds.size(), s.split().name().toLowerCase(Locale.ROOT), s.modes(), s.steps(),
-                    s.guidance());
+            SynergySampler first = samplers.get(s.modes().get(0));
+            int res = first.targetCameras().get(0).width();
+            SamplerSettings.Refinement ref = first.settings().refinement();
+            System.out.printf(Locale.ROOT, "evaluating %s (%d px) on %d %s props, modes %s, %d steps, guidance %s,"
+                    + " synergy refinement %s%n", b.name(), res, seeds.size(),
+                    s.split().name().toLowerCase(Locale.ROOT), s.modes(), s.steps(), s.guidance(),
+                    ref == null ? "1.0,1.0 (full)" : ref.atNoise() + "," + ref.atClean());
             List<PinholeCamera> novel = novelCameras(s.views(), res);
             int[] shown = EvalReport.gridViews(s.views());
             for (int i = 0; i < seeds.size(); i++) {

@@ -31,7 +31,7 @@ class EvaluateToolTest {
         List<SamplerSettings.Mode> modes = List.of(SamplerSettings.Mode.SYNERGY, SamplerSettings.Mode.TWO_D_ONLY,
                 SamplerSettings.Mode.NO_2D_PRIOR);
         List<EvalRow> rows = EvaluateTool.evaluate(new EvaluateTool.Settings(TINY, DatasetSplit.TEST, 2, 2, 3f,
-                modes, 4, 32, out, 0, 6, false));
+                modes, 4, 32, out, 0, 6, false, null));
         assertEquals(6, rows.size());
         List<Long> seeds = PropPose.seeds(DatasetSplit.TEST, 2);
         for (int i = 0; i < rows.size(); i++) {
@@ -122,14 +122,14 @@ class EvaluateToolTest {
     void gridAssetsAreWrittenOnlyForTheGridPropsAndReadBack(@TempDir Path out) throws Exception {
         // on the validation split, which --split VALIDATION selects for choosing settings
         List<EvalRow> rows = EvaluateTool.evaluate(new EvaluateTool.Settings(TINY, DatasetSplit.VALIDATION, 2, 2,
-                3f, List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true));
+                3f, List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true, null));
         assertEquals(PropPose.seeds(DatasetSplit.VALIDATION, 2), rows.stream().map(EvalRow::seed).toList());
         for (EvalRow r : rows) {
             assertEquals(DatasetSplit.VALIDATION, DatasetSplit.of(r.seed()));
         }
         assertTrue(Files.readString(out.resolve("table.md")).contains("over the validation props"));
         assertThrows(IllegalArgumentException.class, () -> new EvaluateTool.Settings(TINY, DatasetSplit.TRAIN, 2, 2,
-                3f, List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true));
+                3f, List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true, null));
         EvalRow first = rows.get(0);
         Path asset = out.resolve("assets").resolve(first.seed() + "-"
                 + first.category().name().toLowerCase(java.util.Locale.ROOT) + "-synergy.spz");
