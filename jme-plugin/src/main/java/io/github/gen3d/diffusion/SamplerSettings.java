@@ -110,7 +110,8 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
 
     /**
      * Gen-3Diffusion's sampling settings over diffusers' default DDIM configuration: 50 steps, η = 0, guidance 5,
-     * {@link Mode#SYNERGY}, the default rig, the model's own refinement (null). Replace the scheduler with the one the model was trained with.
+     * {@link Mode#SYNERGY}, the default rig, the model's own refinement (null). Replace the scheduler with the one
+     * the model was trained with.
      *
      * @return the settings
      */

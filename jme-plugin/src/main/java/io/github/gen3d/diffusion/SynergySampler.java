@@ -59,7 +59,6 @@ public final class SynergySampler {
     private final SamplerSettings settings;
     private final DdimScheduler ddim;
     private final SamplerSettings.Refinement refinement;
-    private final int trainTimesteps;
     private final PredictionType predictionType;
     private final List<PinholeCamera> cameras;
     private final int views;
@@ -124,7 +123,6 @@ public final class SynergySampler {
         targetLen = cameras.size() * viewLen;
         ddim = new DdimScheduler(settings.scheduler().withPredictionType(predictionType), settings.steps());
         refinement = settings.refinement() != null ? settings.refinement() : SamplerSettings.Refinement.FULL;
-        trainTimesteps = ddim.config().numTrainTimesteps();
     }
 
     private String shape() {
@@ -223,7 +221,7 @@ public final class SynergySampler {
                     st = ddim.step(predictionType, outputs[r], t, s.x, settings.eta(), noise);
                 } else {
                     float[] x0Hat = mode == SamplerSettings.Mode.SYNERGY ? modelX0.clone() : new float[sampleLen];
-                    double w = mode == SamplerSettings.Mode.SYNERGY ? refinement.weight(t, trainTimesteps) : 1;
+                    double w = mode == SamplerSettings.Mode.SYNERGY ? refinement.weight(t, ddim.config().numTrainTimesteps()) : 1;
                     if (w == 1) {
                         System.arraycopy(threeD[r], 0, x0Hat, 0, targetLen);
                     } else {

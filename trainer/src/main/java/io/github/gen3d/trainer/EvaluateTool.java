@@ -73,10 +73,10 @@ public final class EvaluateTool implements Callable<Integer> {
     int steps;
     @Option(names = "--guidance", defaultValue = "3.0", description = "Guidance scale (default ${DEFAULT-VALUE}).")
     float guidance;
-    @Option(names = "--refinement", paramLabel = "NOISE,CLEAN", description = "Synergy's refinement weights of "
-            + "the 3D render at the noisiest and the clean timestep, e.g. 1,1 for Gen-3Diffusion's Algorithm 2 "
-            + "(default: the bundle's recommendation).")
-    String refinement;
+    @Option(names = "--refinement", paramLabel = "NOISE,CLEAN", converter = RefinementConverter.class,
+            description = "Synergy's refinement weights of the 3D render at the noisiest and the clean timestep, "
+            + "e.g. 1,1 for Gen-3Diffusion's Algorithm 2 (default: the bundle's recommendation).")
+    SamplerSettings.Refinement refinement;
     @Option(names = "--modes", defaultValue = "synergy,2d-only,no-2d-prior", split = ",",
             description = "Sampler modes, comma-separated: synergy, 2d-only, no-2d-prior (default all).")
     List<String> modes;
@@ -125,23 +125,20 @@ public final class EvaluateTool implements Callable<Integer> {
             m.add(parseMode(s.trim()));
         }
         evaluate(new Settings(bundle, split, props, steps, guidance, m, views, meshRes, out, seed, grid,
-                saveGridAssets, refinement == null ? null : parseRefinement(refinement)));
+                saveGridAssets, refinement));
         return 0;
     }
 
-    /** Parses {@code --refinement}'s "NOISE,CLEAN". */
-    static SamplerSettings.Refinement parseRefinement(String text) {
-        String[] parts = text.split(",", -1);
-        if (parts.length != 2) {
-            throw new CommandLine.ParameterException(new CommandLine(new EvaluateTool()),
-                    "--refinement needs two weights NOISE,CLEAN, got '" + text + "'");
-        }
-        try {
+    /** {@code --refinement}'s "NOISE,CLEAN"; picocli reports a thrown exception as a bad option value. */
+    static final class RefinementConverter implements CommandLine.ITypeConverter<SamplerSettings.Refinement> {
+        @Override
+        public SamplerSettings.Refinement convert(String text) {
+            String[] parts = text.split(",", -1);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("needs two weights NOISE,CLEAN, got '" + text + "'");
+            }
             return new SamplerSettings.Refinement(Double.parseDouble(parts[0].trim()),
                     Double.parseDouble(parts[1].trim()));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(new EvaluateTool()),
-                    "--refinement '" + text + "': " + e.getMessage());
         }
     }
 
