@@ -106,6 +106,17 @@ def refinement_arg(text):
     return w
 
 
+def guidance_arg(text):
+    """--guidance S: a classifier-free guidance scale in [0, 50] (what the plugin's requests accept)."""
+    try:
+        s = float(text)
+    except ValueError:
+        s = float("nan")
+    if not 0.0 <= s <= 50.0:
+        raise argparse.ArgumentTypeError(f"--guidance needs a number in [0, 50], got {text!r}")
+    return s
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", required=True, help="training output folder holding last.pt")
@@ -115,6 +126,9 @@ def main(argv=None):
                     help="recommend this synergy refinement (weight of the 3D render in the DDIM update at the "
                          "noisiest and at the clean timestep) in bundle.json's \"sampler\" object; default: none, "
                          "i.e. Algorithm 2's full replacement")
+    ap.add_argument("--guidance", type=guidance_arg, default=None, metavar="S",
+                    help="recommend this classifier-free guidance scale in bundle.json's \"sampler\" object (used "
+                         "by requests that leave it open); default: none, i.e. the plugin's fallback 5")
     args = ap.parse_args(argv)
     st = torch.load(os.path.join(args.run, "last.pt"))
     cams = st["cams"]
@@ -207,10 +221,15 @@ def main(argv=None):
             },
         },
     }
+    sampler = {}
+    if args.guidance is not None:
+        sampler["guidance"] = args.guidance
     if args.refinement is not None:
+        sampler["refinement"] = {"atNoise": args.refinement[0], "atClean": args.refinement[1]}
+    if sampler:
         manifest["sampler"] = {
-            "description": "synergy refinement chosen on the validation split (docs/model.md, Sampling settings)",
-            "refinement": {"atNoise": args.refinement[0], "atClean": args.refinement[1]}}
+            "description": "the sampling settings the models were tuned and evaluated with (docs/model.md, Sampling settings)",
+            **sampler}
     with open(os.path.join(tmp, "bundle.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")

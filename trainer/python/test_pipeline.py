@@ -290,9 +290,17 @@ class PipelineTest(unittest.TestCase):
         export.main(["--run", run, "--out", out2, "--refinement", "1,0.25"])
         m2 = json.load(open(os.path.join(out2, "bundle.json")))
         self.assertEqual(m2["sampler"]["refinement"], {"atNoise": 1.0, "atClean": 0.25})
+        self.assertNotIn("guidance", m2["sampler"], "no guidance recommended unless asked")
         for bad in ("1", "1,2", "a,b", "0.5,-0.1"):
             with self.assertRaises(SystemExit, msg=bad):
                 export.main(["--run", run, "--out", out2, "--refinement", bad])
+        export.main(["--run", run, "--out", out2, "--guidance", "3"])
+        m3 = json.load(open(os.path.join(out2, "bundle.json")))
+        self.assertEqual(m3["sampler"]["guidance"], 3.0)
+        self.assertNotIn("refinement", m3["sampler"])
+        for bad in ("-1", "51", "nan", "x"):
+            with self.assertRaises(SystemExit, msg=bad):
+                export.main(["--run", run, "--out", out2, "--guidance", bad])
         rec = torch.jit.load(os.path.join(out, "reconstructor.pt"))
         x = torch.zeros(3, 4, 3, RES, RES)
         rows = rec(x, torch.tensor([5, 500, 999]), x, torch.zeros(3, 3, RES, RES))

@@ -73,9 +73,9 @@ public final class Gen3dCli implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "50", description = "DDIM steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = {"-g", "--guidance"}, defaultValue = "5",
-            description = "Classifier-free guidance scale (default: ${DEFAULT-VALUE}).")
-    float guidance;
+    @Option(names = {"-g", "--guidance"}, description = "Classifier-free guidance scale, 0-50 (default: the model"
+            + " bundle's recommendation, 3 for the default bundle; 5 for a bundle that names none).")
+    Float guidance;
 
     @Option(names = "--mode", defaultValue = "synergy",
             description = "synergy (Gen-3Diffusion), 2d-only or no-2d-prior (default: ${DEFAULT-VALUE}).")
@@ -401,7 +401,8 @@ public final class Gen3dCli implements Callable<Integer> {
     }
 
     private GenerationRequest.Builder base(SamplerSettings.Mode m, GenerationRequest.Output output, int variant) {
-        return GenerationRequest.builder().seed(seed + variant).steps(steps).guidance(guidance).mode(m)
+        return GenerationRequest.builder().seed(seed + variant).steps(steps)
+                .guidance(guidance == null ? Float.NaN : guidance).mode(m)
                 .output(output).mesh(meshRes, faces).name(name);
     }
 }

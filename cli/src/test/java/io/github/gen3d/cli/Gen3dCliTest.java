@@ -72,6 +72,7 @@ class Gen3dCliTest {
             assertEquals("gen3d-default", m.bundle());
             assertEquals(7, m.seed());
             assertEquals(3, m.steps());
+            assertEquals(3f, m.guidance(), "the default bundle's recommended guidance");
             assertTrue(m.gaussians() >= 16384, "at least 16k Gaussians: " + m.gaussians());
             assertTrue(m.triangles() > 100);
             GaussianCloud c = SplatIO.read(out.resolve(name + ".spz"));

@@ -41,7 +41,9 @@ final class BundleManifest {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> TOP_KEYS = Set.of("format", "formatVersion", "name", "version", "licence",
             "description", "devices", "files", "components", "metadata", "sampler");
-    private static final Set<String> SAMPLER_KEYS = Set.of("refinement", "description");
+    private static final Set<String> SAMPLER_KEYS = Set.of("refinement", "guidance", "description");
+    /** The largest guidance scale a bundle may recommend (as {@code GenerationRequest} accepts). */
+    static final double MAX_GUIDANCE = 50;
     private static final Set<String> REFINEMENT_KEYS = Set.of("atNoise", "atClean");
     private static final Set<String> COMPONENT_KEYS = Set.of("role", "backend", "file", "prediction", "resolution",
             "views", "inputs", "outputs", "block", "options", "description", "metadata", "scheduler");
@@ -110,10 +112,12 @@ final class BundleManifest {
     final JsonObject metadata;
     /** the {@code "sampler"} object's recommended refinement, or null when it declares none */
     final SamplerSettings.Refinement refinement;
+    /** the {@code "sampler"} object's recommended guidance scale, or NaN when it declares none */
+    final float guidance;
 
     private BundleManifest(String name, String version, String licence, String description, boolean allowGpu,
             boolean allowCpu, Map<String, String> files, Map<String, ComponentSpec> components,
-            JsonObject metadata, SamplerSettings.Refinement refinement) {
+            JsonObject metadata, Sampler sampler) {
         this.name = name;
         this.version = version;
         this.licence = licence;
@@ -123,7 +127,13 @@ final class BundleManifest {
         this.files = Collections.unmodifiableMap(files);
         this.components = Collections.unmodifiableMap(components);
         this.metadata = metadata;
-        this.refinement = refinement;
+        this.refinement = sampler.refinement;
+        this.guidance = sampler.guidance;
+    }
+
+    /** What the {@code "sampler"} object recommends: a refinement (or null) and a guidance scale (or NaN). */
+    private record Sampler(SamplerSettings.Refinement refinement, float guidance) {
+        static final Sampler NONE = new Sampler(null, Float.NaN);
     }
 
     /**
@@ -222,21 +232,31 @@ final class BundleManifest {
             components.put(cname, parseComponent(name, cname, e.getValue().getAsJsonObject(), files));
         }
         JsonObject metadata = top.has("metadata") ? r.object(top, "metadata").deepCopy() : new JsonObject();
-        SamplerSettings.Refinement refinement = top.has("sampler") ? parseSampler(r, r.object(top, "sampler"))
-                : null;
+        Sampler sampler = top.has("sampler") ? parseSampler(r, r.object(top, "sampler")) : Sampler.NONE;
         return new BundleManifest(name, version, licence, description, allowGpu, allowCpu, files, components,
-                metadata, refinement);
+                metadata, sampler);
     }
 
-    /** The {@code "sampler"} object: {@code {"refinement": {"atNoise": w1, "atClean": w0}}}, weights in [0, 1]. */
-    private static SamplerSettings.Refinement parseSampler(Reader r, JsonObject sampler)
-            throws ModelBundleException {
+    /**
+     * The {@code "sampler"} object: {@code {"refinement": {"atNoise": w1, "atClean": w0}, "guidance": s}}, weights
+     * in [0, 1], the guidance scale in [0, {@value #MAX_GUIDANCE}]; both optional.
+     */
+    private static Sampler parseSampler(Reader r, JsonObject sampler) throws ModelBundleException {
         r.knownKeys(sampler, SAMPLER_KEYS, "\"sampler\"");
         if (sampler.has("description")) {
             r.string(sampler, "description", true);
         }
+        float guidance = Float.NaN;
+        if (sampler.has("guidance")) {
+            JsonElement g = sampler.get("guidance");
+            double v = r.number(g, "sampler.guidance");
+            if (v < 0 || v > MAX_GUIDANCE) {
+                throw r.error("sampler.guidance must be in [0, " + (int) MAX_GUIDANCE + "], got " + Reader.show(g));
+            }
+            guidance = (float) v;
+        }
         if (!sampler.has("refinement")) {
-            return null;
+            return new Sampler(null, guidance);
         }
         JsonObject ref = r.object(sampler, "refinement");
         r.knownKeys(ref, REFINEMENT_KEYS, "sampler.refinement");
@@ -252,7 +272,7 @@ final class BundleManifest {
                 throw r.error("sampler.refinement." + keys[i] + " must be in [0, 1], got " + Reader.show(e));
             }
         }
-        return new SamplerSettings.Refinement(w[0], w[1]);
+        return new Sampler(new SamplerSettings.Refinement(w[0], w[1]), guidance);
     }
 
     private static ComponentSpec parseComponent(String bundle, String cname, JsonObject c, Map<String, String> files)

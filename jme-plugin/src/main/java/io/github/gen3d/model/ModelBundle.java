@@ -355,6 +355,18 @@ public final class ModelBundle implements AutoCloseable {
         return manifest.refinement;
     }
 
+    /**
+     * The classifier-free guidance scale to sample this bundle's models with: what bundle.json's {@code "sampler"}
+     * object recommends ({@code "guidance"}, chosen by whoever trained the models), or Gen-3Diffusion's 5
+     * ({@link SamplerSettings#defaults()}) when it names none. The service, the CLI and the editor use it when a
+     * request leaves the guidance open.
+     *
+     * @return the guidance scale, finite, in [0, 50]
+     */
+    public float recommendedGuidance() {
+        return Float.isNaN(manifest.guidance) ? SamplerSettings.defaults().guidanceScale() : manifest.guidance;
+    }
+
     /** @return the component names in bundle.json order (not null, unmodifiable) */
     public Set<String> componentNames() {
         return components.keySet();

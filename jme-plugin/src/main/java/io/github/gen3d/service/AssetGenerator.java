@@ -115,6 +115,15 @@ public final class AssetGenerator implements AutoCloseable {
         return e == null ? List.of() : e.categories();
     }
 
+    /**
+     * @return the guidance scale the loaded bundle recommends, used by requests that leave it open
+     *     ({@code ModelBundle.recommendedGuidance()}), or NaN until loaded
+     */
+    public float recommendedGuidance() {
+        Engine e = engine;
+        return e == null ? Float.NaN : e.guidance();
+    }
+
     /** @return "name version", or null until loaded */
     public String bundleName() {
         Engine e = engine;

@@ -81,6 +81,11 @@ final class BundleEngine implements Engine {
     }
 
     @Override
+    public float guidance() {
+        return bundle.recommendedGuidance();
+    }
+
+    @Override
     public List<String> categories() {
         return frontEnd == null ? List.of() : frontEnd.labels();
     }

@@ -27,6 +27,9 @@ interface Engine extends AutoCloseable {
     /** @return the input picture's side in pixels, which is also the view size */
     int resolution();
 
+    /** @return the guidance scale for requests that leave it open: {@code ModelBundle.recommendedGuidance()} */
+    float guidance();
+
     /** @return the category names the front end can draw, in label order (not null, may be empty) */
     List<String> categories();
 

@@ -22,7 +22,7 @@ import io.github.gen3d.diffusion.SamplerSettings;
  * @param category the category (for CATEGORY and RANDOM inputs), else null
  * @param seed the seed
  * @param steps DDIM steps
- * @param guidance classifier-free guidance scale
+ * @param guidance the classifier-free guidance scale used (the request's, or the model bundle's recommendation)
  * @param mode the sampling algorithm (SYNERGY, TWO_D_ONLY or NO_2D_PRIOR)
  * @param output SPLATS, MESH or BOTH
  * @param meshResolution the mesh's TSDF resolution

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * GenerationRequest r = GenerationRequest.builder()
  *         .image(Path.of("assets/Samples/barrel.png"))
- *         .seed(42).steps(50).guidance(5)
+ *         .seed(42).steps(50)
  *         .output(GenerationRequest.Output.BOTH)
  *         .attachTo(rootNode, new Transform(new Vector3f(2, 0, -3)))
  *         .build();
@@ -63,7 +63,10 @@ public final class GenerationRequest {
 
     /** Default DDIM steps (Gen-3Diffusion's). */
     public static final int DEFAULT_STEPS = 50;
-    /** Default classifier-free guidance scale (Gen-3Diffusion's). */
+    /**
+     * The classifier-free guidance scale of a request that leaves it open when the model bundle recommends none
+     * (Gen-3Diffusion's); a bundle's {@code "sampler"} object usually does ({@code ModelBundle.recommendedGuidance()}).
+     */
     public static final float DEFAULT_GUIDANCE = 5f;
     /** Default TSDF resolution of the mesh (voxels along each side of the unit cube). */
     public static final int DEFAULT_MESH_RESOLUTION = 128;
@@ -111,7 +114,10 @@ public final class GenerationRequest {
         name = b.name;
     }
 
-    /** @return a builder with the defaults: random input and seed, 50 steps, guidance 5, synergy, splats */
+    /**
+     * @return a builder with the defaults: random input and seed, 50 steps, the model bundle's recommended guidance,
+     *     synergy, splats
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -172,7 +178,10 @@ public final class GenerationRequest {
         return steps;
     }
 
-    /** @return the classifier-free guidance scale */
+    /**
+     * @return the classifier-free guidance scale, or NaN when the request leaves it to the model bundle's
+     *     recommendation (the default; the job's {@link GenerationMetadata#guidance()} records the scale used)
+     */
     public float guidance() {
         return guidance;
     }
@@ -266,7 +275,8 @@ public final class GenerationRequest {
             case CATEGORY -> "category " + category;
             case RANDOM -> "random";
         };
-        return "GenerationRequest[" + in + ", seed " + seed + ", " + steps + " steps, guidance " + guidance + ", "
+        return "GenerationRequest[" + in + ", seed " + seed + ", " + steps + " steps, guidance "
+                + (Float.isNaN(guidance) ? "the model's" : Float.toString(guidance)) + ", "
                 + mode + ", " + output + (output.mesh() ? " (mesh " + meshResolution + ", " + faceBudget + " faces)"
                 : "") + ", priority " + priority + "]";
     }
@@ -279,7 +289,7 @@ public final class GenerationRequest {
         private String category;
         private Long seed;
         private int steps = DEFAULT_STEPS;
-        private float guidance = DEFAULT_GUIDANCE;
+        private float guidance = Float.NaN;
         private SamplerSettings.Mode mode = SamplerSettings.Mode.SYNERGY;
         private Output output = Output.SPLATS;
         private int meshResolution = DEFAULT_MESH_RESOLUTION;
@@ -403,7 +413,8 @@ public final class GenerationRequest {
         }
 
         /**
-         * @param scale classifier-free guidance scale, 0..50 (1: no guidance, half the cost)
+         * @param scale classifier-free guidance scale, 0..50 (1: no guidance, half the cost), or NaN for the model
+         *     bundle's recommendation (the default; {@link #DEFAULT_GUIDANCE} when it has none)
          * @return this builder
          */
         public Builder guidance(float scale) {
@@ -484,8 +495,9 @@ public final class GenerationRequest {
             if (steps < 1 || steps > MAX_STEPS) {
                 throw new IllegalArgumentException("steps must be in 1.." + MAX_STEPS + ", got " + steps);
             }
-            if (!(guidance >= 0 && guidance <= 50)) {
-                throw new IllegalArgumentException("guidance must be in 0..50, got " + guidance);
+            if (!Float.isNaN(guidance) && !(guidance >= 0 && guidance <= 50)) {
+                throw new IllegalArgumentException("guidance must be in 0..50 (or NaN for the model's), got "
+                        + guidance);
             }
             if (mode == null || output == null) {
                 throw new IllegalArgumentException("mode and output must not be null");

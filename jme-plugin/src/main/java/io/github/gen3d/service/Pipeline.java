@@ -112,8 +112,9 @@ final class Pipeline {
         checkCancelled(job);
 
         long t1 = System.nanoTime();
+        float guidance = guidanceOf(r);
         SynergySampler sampler = engine.sampler(SamplerSettings.defaults().withSteps(r.steps())
-                .withGuidanceScale(r.guidance()).withMode(r.mode()));
+                .withGuidanceScale(guidance).withMode(r.mode()));
         int targets = sampler.targetCameras().size();
         boolean mesh = r.output().mesh();
         SampleResult s = sampler.sample(SampleRequest.of(Condition.image(chw, 3, res, res), r.seed()),
@@ -141,7 +142,7 @@ final class Pipeline {
         GenerationMetadata meta = new GenerationMetadata(GenerationMetadata.FORMAT,
                 GenerationMetadata.FORMAT_VERSION, engine.name(), engine.version(), engine.device(),
                 r.inputKind().name(), r.inputKind() == GenerationRequest.InputKind.IMAGE ? r.imageName() : category,
-                inputSha, category, r.seed(), r.steps(), r.guidance(), r.mode().name(), r.output().name(),
+                inputSha, category, r.seed(), r.steps(), guidance, r.mode().name(), r.output().name(),
                 r.meshResolution(), r.faceBudget(), s.gaussians().size(), m == null ? 0 : m.triangleCount(),
                 secPrepare, secSample, secMesh, seconds(t0), false, Instant.now().toString(), null);
         GenerationResult result = new GenerationResult(s.gaussians(), m, BundleFrontEnd.toImage(chw, res), twoD,
@@ -154,6 +155,11 @@ final class Pipeline {
             }
         }
         return result;
+    }
+
+    /** @return the request's guidance scale, or the engine's recommendation when the request leaves it open */
+    private float guidanceOf(GenerationRequest r) {
+        return Float.isNaN(r.guidance()) ? engine.guidance() : r.guidance();
     }
 
     private int labelOf(String category) {
@@ -194,7 +200,7 @@ final class Pipeline {
         parts.put("input", inputKey);
         parts.put("seed", Long.toString(r.seed()));
         parts.put("steps", Integer.toString(r.steps()));
-        parts.put("guidance", Float.toString(r.guidance()));
+        parts.put("guidance", Float.toString(guidanceOf(r)));
         parts.put("mode", r.mode().name());
         parts.put("output", r.output().name());
         if (r.output().mesh()) {

@@ -170,6 +170,7 @@ class ModelBundleErrorsTest {
     void samplerRefinementIsReadAndChecked() throws IOException {
         try (ModelBundle b = ModelBundle.load(dir, DevicePolicy.CPU)) {
             assertNull(b.refinement(), "none declared");
+            assertEquals(5f, b.recommendedGuidance(), "none declared: Gen-3Diffusion's");
         }
         JsonObject root = json();
         root.add("sampler", JsonParser.parseString(
@@ -177,7 +178,20 @@ class ModelBundleErrorsTest {
         Files.writeString(dir.resolve("bundle.json"), root.toString());
         try (ModelBundle b = ModelBundle.load(dir, DevicePolicy.CPU)) {
             assertEquals(new SamplerSettings.Refinement(1, 0.25), b.refinement());
+            assertEquals(5f, b.recommendedGuidance(), "a refinement alone recommends no guidance");
         }
+        root.add("sampler", JsonParser.parseString("{\"guidance\": 2.5}"));
+        Files.writeString(dir.resolve("bundle.json"), root.toString());
+        try (ModelBundle b = ModelBundle.load(dir, DevicePolicy.CPU)) {
+            assertEquals(2.5f, b.recommendedGuidance());
+            assertNull(b.refinement(), "a guidance alone recommends no refinement");
+        }
+        failsWith(r -> r.add("sampler", JsonParser.parseString("{\"guidance\": 60}")), null,
+                "sampler.guidance must be in [0, 50], got 60");
+        failsWith(r -> r.add("sampler", JsonParser.parseString("{\"guidance\": -1}")), null,
+                "sampler.guidance must be in [0, 50], got -1");
+        failsWith(r -> r.add("sampler", JsonParser.parseString("{\"guidance\": \"strong\"}")), null,
+                "sampler.guidance must be a number");
         failsWith(r -> r.add("sampler", JsonParser.parseString("{\"refinement\": {\"atNoise\": 1.5, \"atClean\": 0}}")),
                 null, "sampler.refinement.atNoise must be in [0, 1], got 1.5");
         failsWith(r -> r.add("sampler", JsonParser.parseString("{\"refinement\": {\"atNoise\": 1}}")),

@@ -94,6 +94,33 @@ class AssetGeneratorTest {
         assertFalse(key.equals(new Pipeline(other, null).cacheKey(r, "input")));
     }
 
+    /** Guidance left open is the model's recommendation: in the sampler, the metadata and the cache key. */
+    @Test
+    void aRequestThatLeavesGuidanceOpenSamplesWithTheModelsRecommendation() throws Exception {
+        GenerationRequest open = GenerationRequest.builder().steps(4).category("barrel").seed(5).build();
+        assertTrue(Float.isNaN(open.guidance()), "open by default");
+        assertTrue(open.toString().contains("guidance the model's"), open.toString());
+        StandInEngine engine = new StandInEngine();
+        try (AssetGenerator gen = start(engine, options())) {
+            GenerationResult r = gen.submit(open).future().get(30, TimeUnit.SECONDS);
+            assertEquals(StandInEngine.GUIDANCE, gen.recommendedGuidance());
+            assertEquals(StandInEngine.GUIDANCE, engine.lastGuidance);
+            assertEquals(StandInEngine.GUIDANCE, r.metadata().guidance(), "the metadata records the scale used");
+            assertEquals(StandInEngine.GUIDANCE, r.metadata().toRequest(null).build().guidance());
+
+            GenerationResult explicit = gen.submit(open.toBuilder().guidance(4).build()).future()
+                    .get(30, TimeUnit.SECONDS);
+            assertEquals(4f, engine.lastGuidance);
+            assertEquals(4f, explicit.metadata().guidance());
+            assertTrue(Float.isNaN(open.toBuilder().guidance(4).guidance(Float.NaN).build().guidance()),
+                    "NaN hands it back to the model");
+        }
+        Pipeline p = new Pipeline(new StandInEngine(), null);
+        assertEquals(p.cacheKey(open, "in"), p.cacheKey(open.toBuilder().guidance(StandInEngine.GUIDANCE).build(),
+                "in"), "open and the recommended scale are the same job");
+        assertFalse(p.cacheKey(open, "in").equals(p.cacheKey(open.toBuilder().guidance(4).build(), "in")));
+    }
+
     @Test
     void generatesFromAPictureACategoryAndNothing() throws Exception {
         StandInEngine engine = new StandInEngine();
@@ -352,7 +379,9 @@ class AssetGeneratorTest {
                 () -> quick().image(tmp.resolve("missing.png")).build());
         assertTrue(missing.getMessage().contains("missing.png"));
         assertThrows(IllegalArgumentException.class, () -> quick().steps(0).build());
-        assertThrows(IllegalArgumentException.class, () -> quick().guidance(Float.NaN).build());
+        assertThrows(IllegalArgumentException.class, () -> quick().guidance(Float.POSITIVE_INFINITY).build());
+        assertThrows(IllegalArgumentException.class, () -> quick().guidance(-0.5f).build());
+        assertThrows(IllegalArgumentException.class, () -> quick().guidance(50.5f).build());
         assertThrows(IllegalArgumentException.class, () -> quick().mesh(8, 1000).build());
         assertThrows(IllegalArgumentException.class, () -> quick().name("../escape").build());
     }

@@ -37,6 +37,10 @@ final class StandInEngine implements Engine {
     volatile CountDownLatch gate;
     /** What {@link #fingerprint()} reports (the bundle content a real engine would hash). */
     volatile String fingerprint = "stand-in-1";
+    /** What {@link #guidance()} recommends. */
+    static final float GUIDANCE = 2.5f;
+    /** The guidance scale of the last sampler made, NaN before the first. */
+    volatile float lastGuidance = Float.NaN;
 
     @Override
     public String name() {
@@ -69,6 +73,11 @@ final class StandInEngine implements Engine {
     }
 
     @Override
+    public float guidance() {
+        return GUIDANCE;
+    }
+
+    @Override
     public List<String> categories() {
         return CATEGORIES;
     }
@@ -76,6 +85,7 @@ final class StandInEngine implements Engine {
     @Override
     public SynergySampler sampler(SamplerSettings settings) {
         samplers.incrementAndGet();
+        lastGuidance = settings.guidanceScale();
         return new SynergySampler(new Denoiser(), new Ball(), new RasterViewRenderer(com.jme3.math.ColorRGBA.White,
                 RenderOptions.defaults().withThreads(1)), settings);
     }

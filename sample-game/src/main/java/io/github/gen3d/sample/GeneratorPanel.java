@@ -65,6 +65,8 @@ final class GeneratorPanel extends BaseAppState {
     private Slider guidance;
     private Label stepsValue;
     private Label guidanceValue;
+    /** Whether the guidance slider has been set to the loaded bundle's recommendation. */
+    private boolean guidanceFromModel;
     private Cycle output;
     private Button generate;
     private Button cancel;
@@ -143,8 +145,11 @@ final class GeneratorPanel extends BaseAppState {
         stepsValue = stepRow.addChild(new Label("50"));
         form.addChild(new Label("Guidance"));
         Container guideRow = form.addChild(new Container(new SpringGridLayout(Axis.X, Axis.Y)), 1);
-        guidance = guideRow.addChild(new Slider(new DefaultRangedValueModel(1, 10, 5), Axis.X));
-        guidanceValue = guideRow.addChild(new Label("5.0"));
+        // starts at the service's fallback; moves to the bundle's recommendation once it has loaded
+        guidance = guideRow.addChild(new Slider(new DefaultRangedValueModel(1, 10,
+                GenerationRequest.DEFAULT_GUIDANCE), Axis.X));
+        guidanceValue = guideRow.addChild(new Label(String.format(Locale.ROOT, "%.1f",
+                GenerationRequest.DEFAULT_GUIDANCE)));
         form.addChild(new Label("Output"));
         output = new Cycle(form.addChild(new Button(""), 1), List.of("splats", "mesh", "both"));
 
@@ -194,9 +199,18 @@ final class GeneratorPanel extends BaseAppState {
         return job;
     }
 
-    /** Fills the category list once the model has loaded. */
+    /**
+     * Once the model has loaded: sets the guidance slider to the bundle's recommendation (unless the user moved it
+     * already) and fills the category list.
+     */
     private void refreshCategories() {
         AssetGenerator g = generator.generator();
+        if (!guidanceFromModel && g != null && !Float.isNaN(g.recommendedGuidance())) {
+            guidanceFromModel = true;
+            if (guidance.getModel().getValue() == GenerationRequest.DEFAULT_GUIDANCE) {
+                guidance.getModel().setValue(g.recommendedGuidance());
+            }
+        }
         if (g == null || category.items().size() > 2 || g.categories().isEmpty()) {
             return;
         }
@@ -245,7 +259,7 @@ final class GeneratorPanel extends BaseAppState {
                 throw new IllegalArgumentException("seed '" + seed.getText() + "' is not a whole number");
             }
             GenerationRequest r = b.seed(s).steps((int) Math.round(steps.getModel().getValue()))
-                    .guidance((float) (Math.round(guidance.getModel().getValue() * 10) / 10.0))
+                    .guidance(guidance())
                     .output(GenerationRequest.Output.valueOf(output.selected().toUpperCase(Locale.ROOT)))
                     .attachTo(parent, placement.get()).build();
             GenerationJob j = generator.generate(r);
@@ -293,6 +307,11 @@ final class GeneratorPanel extends BaseAppState {
         lastError = message;
     }
 
+    /** @return the guidance scale the form would send, as its label shows it */
+    float guidance() {
+        return (float) (Math.round(guidance.getModel().getValue() * 10) / 10.0);
+    }
+
     /** @return the latest error ("" when none) */
     String errorText() {
         String e = lastError;
@@ -303,8 +322,7 @@ final class GeneratorPanel extends BaseAppState {
     public void update(float tpf) {
         refreshCategories();
         stepsValue.setText(Long.toString(Math.round(steps.getModel().getValue())));
-        guidanceValue.setText(String.format(Locale.ROOT, "%.1f", Math.round(guidance.getModel().getValue() * 10)
-                / 10.0));
+        guidanceValue.setText(String.format(Locale.ROOT, "%.1f", guidance()));
         boolean pic = PICTURE.equals(category.selected());
         path.setAlpha(pic ? 1f : 0.4f);
         error.setText(lastError == null ? "" : lastError);

@@ -82,6 +82,7 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
     private io.github.gen3d.splat.SplatGroup splatGroup;
     private AssetGenerationState generator;
     private GeneratorPanel panel;
+    private volatile float shownGuidance = Float.NaN;
     private FrameGrabber grabber;
     private BitmapText help;
     private final List<Node> placed = new ArrayList<>();
@@ -331,6 +332,11 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
         }
     }
 
+    /** @return the guidance the panel showed once the model had loaded (scripted session), NaN before */
+    float shownGuidance() {
+        return shownGuidance;
+    }
+
     /** @return the error lines the scripted session saw in the panel: missing file, not a picture, cancelled */
     List<String> shownErrors() {
         return List.copyOf(shownErrors);
@@ -433,6 +439,7 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
                     if (panel.job() == null) {
                         shownErrors.add(panel.errorText());
                         panel.set("Samples/barrel.png", null, 7, scriptSteps, "both");
+                        shownGuidance = panel.guidance();
                         stage = 1;
                     }
                 }

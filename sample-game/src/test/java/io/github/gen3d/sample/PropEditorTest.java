@@ -38,6 +38,7 @@ class PropEditorTest {
         assertTrue(errors.get(1).contains("not-a-picture.png") && !errors.get(1).contains("Exception"),
                 errors.get(1));
         assertEquals("cancelled", errors.get(2));
+        assertEquals(3f, editor.shownGuidance(), "the guidance slider moved to the default bundle's recommendation");
         BufferedImage panel = ImageIO.read(dir.resolve("panel.png").toFile());
         BufferedImage progress = ImageIO.read(dir.resolve("progress.png").toFile());
         BufferedImage placed = ImageIO.read(dir.resolve("placed.png").toFile());

@@ -38,6 +38,7 @@ final class EvalReport {
     private final DatasetSplit split;
     private final List<EvalRow> rows = new ArrayList<>();
     private final List<GridRow> grid = new ArrayList<>();
+    private String sampling;
 
     /** The pictures of one grid row. */
     static final class GridRow {
@@ -60,6 +61,11 @@ final class EvalReport {
         this.modes = modes;
         this.split = split;
         Files.createDirectories(out);
+    }
+
+    /** @param line what was sampled and how (bundle, steps, guidance, refinement), printed atop the table */
+    void sampling(String line) {
+        sampling = line;
     }
 
     void add(EvalRow row) {
@@ -182,6 +188,9 @@ final class EvalReport {
     /** Writes {@code table.md}. */
     String table(int views) {
         StringBuilder sb = new StringBuilder("# Evaluation\n\n");
+        if (sampling != null) {
+            sb.append("Sampling: ").append(sampling).append(".\n\n");
+        }
         sb.append(String.format(Locale.ROOT, "Mean ± standard deviation over the %s props that did not fail (n);"
                 + " image metrics averaged over %d novel views per prop.%n%n",
                 split.name().toLowerCase(Locale.ROOT), views));

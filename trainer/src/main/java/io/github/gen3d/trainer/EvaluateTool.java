@@ -71,8 +71,9 @@ public final class EvaluateTool implements Callable<Integer> {
     DatasetSplit split;
     @Option(names = "--steps", defaultValue = "50", description = "DDIM steps (default ${DEFAULT-VALUE}).")
     int steps;
-    @Option(names = "--guidance", defaultValue = "3.0", description = "Guidance scale (default ${DEFAULT-VALUE}).")
-    float guidance;
+    @Option(names = "--guidance", description = "Guidance scale (default: the bundle's recommendation, 3 for the "
+            + "default bundle).")
+    Float guidance;
     @Option(names = "--refinement", paramLabel = "NOISE,CLEAN", converter = RefinementConverter.class,
             description = "Synergy's refinement weights of the 3D render at the noisiest and the clean timestep, "
             + "e.g. 1,1 for Gen-3Diffusion's Algorithm 2 (default: the bundle's recommendation).")
@@ -149,7 +150,7 @@ public final class EvaluateTool implements Callable<Integer> {
      * @param split which props: {@link DatasetSplit#TEST} or {@link DatasetSplit#VALIDATION}
      * @param props how many props of the split
      * @param steps DDIM steps
-     * @param guidance guidance scale
+     * @param guidance guidance scale, or null for the bundle's recommendation
      * @param modes sampler modes, in column order
      * @param views novel views per prop
      * @param meshRes TSDF resolution
@@ -159,7 +160,7 @@ public final class EvaluateTool implements Callable<Integer> {
      * @param saveGridAssets whether the Gaussians of the grid props are written as {@code .spz} files
      * @param refinement synergy's refinement, or null for the bundle's recommendation
      */
-    record Settings(Path bundle, DatasetSplit split, int props, int steps, float guidance,
+    record Settings(Path bundle, DatasetSplit split, int props, int steps, Float guidance,
             List<SamplerSettings.Mode> modes, int views, int meshRes, Path out, long seed, int grid,
             boolean saveGridAssets, SamplerSettings.Refinement refinement) {
         Settings {
@@ -219,17 +220,20 @@ public final class EvaluateTool implements Callable<Integer> {
         EvalReport report = new EvalReport(s.out(), s.modes(), s.split());
         try (ModelBundle b = ModelBundle.load(s.bundle())) {
             Map<SamplerSettings.Mode, SynergySampler> samplers = new EnumMap<>(SamplerSettings.Mode.class);
+            float guidance = s.guidance() != null ? s.guidance() : b.recommendedGuidance();
             for (SamplerSettings.Mode mode : s.modes()) {
                 samplers.put(mode, BundleSamplers.create(b, SamplerSettings.defaults().withSteps(s.steps())
-                        .withGuidanceScale(s.guidance()).withMode(mode).withRefinement(s.refinement())));
+                        .withGuidanceScale(guidance).withMode(mode).withRefinement(s.refinement())));
             }
             SynergySampler first = samplers.get(s.modes().get(0));
             int res = first.targetCameras().get(0).width();
             SamplerSettings.Refinement ref = first.settings().refinement();
-            System.out.printf(Locale.ROOT, "evaluating %s (%d px) on %d %s props, modes %s, %d steps, guidance %s,"
-                    + " synergy refinement %s%n", b.name(), res, seeds.size(),
-                    s.split().name().toLowerCase(Locale.ROOT), s.modes(), s.steps(), s.guidance(),
-                    ref == null ? "1.0,1.0 (full)" : ref.atNoise() + "," + ref.atClean());
+            String sampling = String.format(Locale.ROOT, "%s %s (%d px), %d DDIM steps, guidance %s, synergy"
+                    + " refinement %s", b.name(), b.version(), res, s.steps(), guidance, ref == null
+                    ? "1.0 → 1.0 (full)" : ref.atNoise() + " → " + ref.atClean());
+            report.sampling(sampling);
+            System.out.printf(Locale.ROOT, "evaluating %d %s props, modes %s: %s%n", seeds.size(),
+                    s.split().name().toLowerCase(Locale.ROOT), s.modes(), sampling);
             List<PinholeCamera> novel = novelCameras(s.views(), res);
             int[] shown = EvalReport.gridViews(s.views());
             for (int i = 0; i < seeds.size(); i++) {

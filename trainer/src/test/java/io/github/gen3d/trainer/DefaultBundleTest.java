@@ -114,6 +114,8 @@ class DefaultBundleTest {
         SynergySampler sampler = BundleSamplers.create(bundleOrFail(), SamplerSettings.defaults().withSteps(3));
         assertEquals(new SamplerSettings.Refinement(1, 0), sampler.settings().refinement(),
                 "the refinement chosen on the validation split (docs/model.md) comes with the bundle");
+        assertEquals(3f, bundleOrFail().recommendedGuidance(),
+                "the guidance the models were fine-tuned and evaluated with comes with the bundle");
         BundleFrontEnd fe = BundleFrontEnd.of(bundleOrFail());
         float[] picture = fe.draw(fe.labelOf("barrel"), 7, 3, 3f);
         assertEquals(3 * 64 * 64, picture.length);

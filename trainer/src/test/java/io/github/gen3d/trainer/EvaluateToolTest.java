@@ -2,6 +2,7 @@ package io.github.gen3d.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,8 @@ class EvaluateToolTest {
             assertTrue(table.contains(m), () -> m + " missing from\n" + table);
         }
         assertTrue(table.contains("## Per category (synergy)"), table);
+        assertTrue(table.contains("2 DDIM steps, guidance 3.0, synergy refinement 1.0 → 1.0 (full)"),
+                table);
         BufferedImage grid = ImageIO.read(out.resolve("grid.png").toFile());
         int tile = EvalReport.tile(16);
         assertEquals(96, tile);
@@ -106,7 +109,7 @@ class EvaluateToolTest {
         assertEquals(Path.of("assets/Models/gen3d-default"), t.bundle);
         assertEquals(100, t.props);
         assertEquals(50, t.steps);
-        assertEquals(3f, t.guidance);
+        assertNull(t.guidance, "the bundle's recommendation (DefaultBundleTest: 3 for the default bundle)");
         assertEquals(List.of("synergy", "2d-only", "no-2d-prior"), t.modes);
         assertEquals(16, t.views);
         assertEquals(128, t.meshRes);
@@ -122,12 +125,14 @@ class EvaluateToolTest {
     void gridAssetsAreWrittenOnlyForTheGridPropsAndReadBack(@TempDir Path out) throws Exception {
         // on the validation split, which --split VALIDATION selects for choosing settings
         List<EvalRow> rows = EvaluateTool.evaluate(new EvaluateTool.Settings(TINY, DatasetSplit.VALIDATION, 2, 2,
-                3f, List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true, null));
+                null, List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true, null));
         assertEquals(PropPose.seeds(DatasetSplit.VALIDATION, 2), rows.stream().map(EvalRow::seed).toList());
         for (EvalRow r : rows) {
             assertEquals(DatasetSplit.VALIDATION, DatasetSplit.of(r.seed()));
         }
-        assertTrue(Files.readString(out.resolve("table.md")).contains("over the validation props"));
+        String table = Files.readString(out.resolve("table.md"));
+        assertTrue(table.contains("over the validation props"), table);
+        assertTrue(table.contains("guidance 5.0,"), "no guidance given, none recommended: the fallback\n" + table);
         assertThrows(IllegalArgumentException.class, () -> new EvaluateTool.Settings(TINY, DatasetSplit.TRAIN, 2, 2,
                 3f, List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true, null));
         EvalRow first = rows.get(0);
