@@ -203,7 +203,7 @@ final class GeneratorPanel extends BaseAppState {
      * Once the model has loaded: sets the guidance slider to the bundle's recommendation (unless the user moved it
      * already) and fills the category list.
      */
-    private void refreshCategories() {
+    private void refreshFromModel() {
         AssetGenerator g = generator.generator();
         if (!guidanceFromModel && g != null && !Float.isNaN(g.recommendedGuidance())) {
             guidanceFromModel = true;
@@ -222,7 +222,7 @@ final class GeneratorPanel extends BaseAppState {
         if (picture != null) {
             path.setText(picture);
         }
-        refreshCategories();
+        refreshFromModel();
         category.select(categoryName == null ? PICTURE : categoryName);
         seed.setText(Long.toString(seedValue));
         steps.getModel().setValue(stepCount);
@@ -320,7 +320,7 @@ final class GeneratorPanel extends BaseAppState {
 
     @Override
     public void update(float tpf) {
-        refreshCategories();
+        refreshFromModel();
         stepsValue.setText(Long.toString(Math.round(steps.getModel().getValue())));
         guidanceValue.setText(String.format(Locale.ROOT, "%.1f", guidance()));
         boolean pic = PICTURE.equals(category.selected());
