@@ -85,8 +85,8 @@ def trace_checked(module, example, other):
     return traced
 
 
-STAGE_ARGS = ("batch", "views", "render_weight", "lr", "seed", "trajectory", "chain", "guidance", "stride", "ddim",
-              "denoiser_lr")
+STAGE_ARGS = ("batch", "views", "target_views", "render_weight", "direct_weight", "lr", "seed", "trajectory", "chain",
+              "guidance", "stride", "ddim", "denoiser_lr")
 
 
 def finetune_stages(st):

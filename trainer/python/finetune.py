@@ -6,12 +6,14 @@ Starts from a train.py run's EMA weights (--init build/train/last.pt) or from an
 --denoiser-lr is given, see denoiser_loss) the denoiser, and trains the reconstructor on: its direct per-pixel
 supervision at the 4 target views (train.py's recon_losses, unchanged) plus --render-weight x (L1 of colour on
 white + L1 of alpha) of its Gaussians rendered by the differentiable splat renderer (g3d/splat_render.py) at
---views of the 4 novel views of each prop, which the direct losses never see. With --trajectory its input is, in
+--views of the 4 novel views of each prop, which the direct losses never see (and, with --target-views, at target
+views too; --direct-weight scales the direct supervision, whose per-pixel surfel targets render blurred when they
+weigh as much as the rendering loss, docs/model.md "Where the masked PSNR went"). With --trajectory its input is, in
 that fraction of the steps, what the synergy sampler would hand it (trajectory_input). Resumable like train.py
 (OUT/last.pt every --ckpt-every steps, atomically); the checkpoint has train.py's layout, so `export.py --run OUT`
 exports the result; curves in OUT/finetune.png. Validation (--val-every): the reconstructor given the clean target
-views (t = 0, x0 = the targets), rendered at the 4 novel views of --val-props validation props, PSNR against the
-ground truth.
+views (t = 0, x0 = the targets), rendered at the 4 novel views of --val-props validation props, PSNR and
+object-masked PSNR against the ground truth.
 
 Usage: /usr/bin/python3 trainer/python/finetune.py --data data --init build/train/last.pt --out build/finetune
 """
@@ -64,16 +66,17 @@ def splats_of(g, i):
     return flat(g["pos"]), flat(g["scale"]), flat(g["rot"]), flat(g["opacity"])[:, 0], flat(g["rgb"])
 
 
-def render_loss(g, b, cams, views, res, half):
-    """Mean over props and the chosen novel views of L1(colour on white) + L1(alpha). cams [B, 4, 16]."""
+def render_loss(g, b, cams, views, res, half, sl=NOVEL):
+    """Mean over props and the chosen views of L1(colour on white) + L1(alpha). cams [B, 4, 16]: the cameras of the
+    dataset's views sl (the novel views, or with sl=TARGETS the rig's target views)."""
     total = 0.0
     count = 0
     for i in range(cams.shape[0]):
         s = splats_of(g, i)
         for v in views[i]:
             img, acc, _ = splat_render.render(*s, cams[i, v], res, res, half=half)
-            gt = (b["img"][i, NOVEL][v] + 1) / 2
-            ga = b["alpha"][i, NOVEL][v, 0]
+            gt = (b["img"][i, sl][v] + 1) / 2
+            ga = b["alpha"][i, sl][v, 0]
             total = total + (img - gt).abs().mean() + (acc - ga).abs().mean()
             count += 1
     return total / count
@@ -127,11 +130,21 @@ def novel_cams(split, idx):
     return torch.from_numpy(split.cam[np.asarray(idx)][:, NOVEL].copy())
 
 
+def masked_psnr(img, acc, gt, ga):
+    """PSNR (dB) over the pixels inside the predicted or the true silhouette (alpha > 0.5), as the evaluation's
+    masked PSNR (docs/evaluation.md). img, gt [3,H,W] in [0,1]; acc, ga [H,W]."""
+    m = (acc > 0.5) | (ga > 0.5)
+    mse = ((img - gt) ** 2).sum(dim=0)[m].sum().item() / max(1, 3 * int(m.sum()))
+    return 10 * math.log10(1.0 / max(mse, 1e-10))
+
+
 @torch.no_grad()
 def validate(rec, val, idx, res, half):
-    """Mean PSNR (dB) of the reconstructor's Gaussians from the clean target views, at the 4 novel views."""
+    """Mean PSNR and object-masked PSNR (dB) of the reconstructor's Gaussians from the clean target views, at the 4
+    novel views."""
     rec.eval()
     psnrs = []
+    masked = []
     for c in [idx[i:i + 4] for i in range(0, len(idx), 4)]:
         b = val.batch(c)
         tgt = b["img"][:, TARGETS]
@@ -141,11 +154,18 @@ def validate(rec, val, idx, res, half):
         for i in range(len(c)):
             s = splats_of(g, i)
             for v in range(cams.shape[1]):
-                img, _, _ = splat_render.render(*s, cams[i, v], res, res, half=half)
-                mse = ((img - (b["img"][i, NOVEL][v] + 1) / 2) ** 2).mean().item()
+                img, acc, _ = splat_render.render(*s, cams[i, v], res, res, half=half)
+                gt = (b["img"][i, NOVEL][v] + 1) / 2
+                mse = ((img - gt) ** 2).mean().item()
                 psnrs.append(10 * math.log10(1.0 / max(mse, 1e-10)))
+                masked.append(masked_psnr(img, acc, gt, b["alpha"][i, NOVEL][v, 0]))
     rec.train()
-    return float(np.mean(psnrs))
+    return float(np.mean(psnrs)), float(np.mean(masked))
+
+
+def r_has(row, key):
+    """Whether a CSV row has a value for key (logs written before a column existed lack it)."""
+    return bool(row.get(key))
 
 
 def plot(csv_path, png_path):
@@ -165,7 +185,11 @@ def plot(csv_path, png_path):
     ax0.set_xlabel("fine-tune step")
     ax0.set_title("reconstructor losses (moving average)")
     ax0.legend()
-    ax1.plot([int(r["step"]) for r in val_rows], [float(r["val_psnr"]) for r in val_rows], "o-")
+    ax1.plot([int(r["step"]) for r in val_rows], [float(r["val_psnr"]) for r in val_rows], "o-", label="whole image")
+    if val_rows and r_has(val_rows[0], "val_masked"):
+        ax1.plot([int(r["step"]) for r in val_rows], [float(r["val_masked"]) for r in val_rows], "s-",
+                 label="object-masked")
+        ax1.legend()
     ax1.set_xlabel("fine-tune step")
     ax1.set_title("validation: novel-view PSNR (dB) from clean views")
     fig.tight_layout()
@@ -184,7 +208,11 @@ def main(argv=None):
     ap.add_argument("--steps", type=int, default=800)
     ap.add_argument("--batch", type=int, default=2, help="props per step")
     ap.add_argument("--views", type=int, default=2, help="novel views rendered per prop and step (of 4)")
+    ap.add_argument("--target-views", type=int, default=0,
+                    help="target views rendered per prop and step (of 4) for the rendering loss too")
     ap.add_argument("--render-weight", type=float, default=1.0)
+    ap.add_argument("--direct-weight", type=float, default=1.0,
+                    help="weight of the direct per-pixel supervision (train.recon_losses)")
     ap.add_argument("--lr", type=float, default=3e-5)
     ap.add_argument("--half", type=int, default=4, help="renderer window half-width in pixels")
     ap.add_argument("--seed", type=int, default=4321)
@@ -237,12 +265,12 @@ def main(argv=None):
     ab_table = schedule.alphas_cumprod()
     val_idx = np.arange(min(val.n, args.val_props))
     csv_path = os.path.join(args.out, "finetune.csv")
-    fresh = train.prepare_csv(csv_path, ["step", "sec", "total", "direct", "render", "val_psnr"], step)
+    fresh = train.prepare_csv(csv_path, ["step", "sec", "total", "direct", "render", "val_psnr", "val_masked"], step)
     if fresh and args.val_every > 0:
-        p0 = validate(rec, val, val_idx, res, args.half)
-        print(f"step 0: val novel-view PSNR {p0:.2f} dB", flush=True)
+        p0, m0 = validate(rec, val, val_idx, res, args.half)
+        print(f"step 0: val novel-view PSNR {p0:.2f} dB, masked {m0:.2f} dB", flush=True)
         with open(csv_path, "a", newline="") as f:
-            csv.writer(f).writerow([0, "0.0", "", "", "", f"{p0:.3f}"])
+            csv.writer(f).writerow([0, "0.0", "", "", "", f"{p0:.3f}", f"{m0:.3f}"])
     pending = []
     t_last = time.time()
     rec.train()
@@ -263,7 +291,11 @@ def main(argv=None):
         r = train.recon_losses(rec, xt, t, train.recon_prior(x0, tgt, gen), cond, b)
         views = [torch.randperm(4, generator=gen)[:args.views].tolist() for _ in range(B)]
         lr_ = render_loss(r["gaussians"], b, novel_cams(tr, idx), views, res, args.half)
-        total = r["recon"] + args.render_weight * lr_
+        if args.target_views > 0:
+            tviews = [torch.randperm(4, generator=gen)[:args.target_views].tolist() for _ in range(B)]
+            lr_ = lr_ + render_loss(r["gaussians"], b, cams[None].expand(B, 4, cams.shape[1]), tviews, res,
+                                    args.half, TARGETS)
+        total = args.direct_weight * r["recon"] + args.render_weight * lr_
         if train_den:
             total = total + denoiser_loss(den, xt0, t0, v, xt, t, ab, tgt, cond, gen)
         opt.zero_grad(set_to_none=True)
@@ -276,11 +308,12 @@ def main(argv=None):
         now = time.time()
         elapsed += now - t_last
         t_last = now
-        row = [step, f"{elapsed:.1f}", f"{total.item():.5f}", f"{r['recon'].item():.5f}", f"{lr_.item():.5f}", ""]
+        row = [step, f"{elapsed:.1f}", f"{total.item():.5f}", f"{r['recon'].item():.5f}", f"{lr_.item():.5f}", "",
+               ""]
         if args.val_every > 0 and (step % args.val_every == 0 or step == args.steps):
-            p = validate(rec, val, val_idx, res, args.half)
-            row[-1] = f"{p:.3f}"
-            print(f"step {step}: val novel-view PSNR {p:.2f} dB", flush=True)
+            p, m = validate(rec, val, val_idx, res, args.half)
+            row[-2:] = [f"{p:.3f}", f"{m:.3f}"]
+            print(f"step {step}: val novel-view PSNR {p:.2f} dB, masked {m:.2f} dB", flush=True)
         pending.append(row)
         if step % 5 == 0:
             print(f"step {step}/{args.steps} total {total.item():.4f} direct {r['recon'].item():.4f} render "

@@ -17,7 +17,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from g3d import nets, schedule  # noqa: E402
-from g3d.data import INPUT, TARGETS, Split  # noqa: E402
+from g3d.data import INPUT, NOVEL, TARGETS, Split  # noqa: E402
 import export  # noqa: E402
 import finetune  # noqa: E402
 import train  # noqa: E402
@@ -193,6 +193,64 @@ class PipelineTest(unittest.TestCase):
         den = torch.jit.load(os.path.join(out, "denoiser.pt")).state_dict()
         self.assertTrue(all(torch.equal(v, a["models"]["denoiser"][n[len("net."):]]) for n, v in den.items()
                             if n.startswith("net.")), "the bundle carries the fine-tuned denoiser")
+
+    def test_target_view_stage_resumes_exactly_and_export_records_its_weights(self):
+        run = os.path.join(self.tmp.name, "tv-base")
+        self.run_train(run, 2)
+        init = os.path.join(run, "last.pt")
+        opts = ("--target-views", "2", "--direct-weight", "0.1", "--trajectory", "0.5", "--chain", "2")
+        a = self.run_finetune(init, os.path.join(self.tmp.name, "tv-a"), 4, opts)
+        b_dir = os.path.join(self.tmp.name, "tv-b")
+        self.run_finetune(init, b_dir, 2, opts)
+        b = self.run_finetune(init, b_dir, 4, opts)
+        for n, t in a["models"]["reconstructor"].items():
+            self.assertTrue(torch.equal(t, b["models"]["reconstructor"][n]), f"{n} differs after resume")
+        # a different loss balance is a different stage: the weights must not match the default stage's
+        c = self.run_finetune(init, os.path.join(self.tmp.name, "tv-c"), 4, opts[4:])
+        self.assertFalse(all(torch.equal(t, c["models"]["reconstructor"][n])
+                             for n, t in a["models"]["reconstructor"].items()), "the options change the training")
+        out = os.path.join(self.tmp.name, "tv-bundle")
+        export.main(["--run", os.path.join(self.tmp.name, "tv-a"), "--out", out])
+        st = json.load(open(os.path.join(out, "bundle.json")))["metadata"]["finetuneStages"][-1]
+        self.assertEqual((st["target_views"], st["direct_weight"]), (2, 0.1))
+
+    def test_render_loss_at_target_views_compares_with_the_target_images(self):
+        tr = Split(self.data, "train")
+        cams = tr.target_cams()
+        rec = train.build(cams, tr.res)["reconstructor"].eval()
+        b = tr.batch([0, 1])
+        with torch.no_grad():
+            g = rec.decode(rec(b["img"][:, TARGETS], torch.zeros(2, dtype=torch.long), b["img"][:, TARGETS],
+                               b["img"][:, INPUT]))
+            views = [[1, 3], [2]]
+            got = finetune.render_loss(g, b, cams[None].expand(2, 4, 16), views, tr.res, 3, TARGETS).item()
+            want = []
+            for i in range(2):
+                for v in views[i]:
+                    img, acc, _ = finetune.splat_render.render(*finetune.splats_of(g, i), cams[v], tr.res, tr.res,
+                                                               half=3)
+                    want.append((img - (b["img"][i, TARGETS][v] + 1) / 2).abs().mean().item()
+                                + (acc - b["alpha"][i, TARGETS][v, 0]).abs().mean().item())
+            self.assertAlmostEqual(got, sum(want) / 3, places=6)
+            # blank the novel views: the target-view loss must not move, the default (novel-view) loss must
+            blank = dict(b, img=b["img"].clone())
+            blank["img"][:, NOVEL] = 1.0
+            c4 = cams[None].expand(2, 4, 16)
+            self.assertEqual(finetune.render_loss(g, blank, c4, views, tr.res, 3, TARGETS).item(), got)
+            self.assertNotAlmostEqual(finetune.render_loss(g, blank, c4, views, tr.res, 3).item(),
+                                      finetune.render_loss(g, b, c4, views, tr.res, 3).item(), places=3,
+                                      msg="the default compares with the novel views")
+
+    def test_masked_psnr_counts_the_union_of_both_silhouettes(self):
+        gt = torch.ones(3, 2, 2)
+        img = gt.clone()
+        img[:, 0, 0] = 0.9  # inside the true silhouette only: error 0.01 per channel
+        img[:, 1, 1] = 0.8  # inside the predicted silhouette only: error 0.04 per channel
+        img[:, 0, 1] = 0.5  # outside both: not counted
+        ga = torch.tensor([[1.0, 0.0], [0.0, 0.0]])
+        acc = torch.tensor([[0.0, 0.0], [0.0, 0.9]])
+        want = 10 * math.log10(1 / ((0.01 + 0.04) / 2))
+        self.assertAlmostEqual(finetune.masked_psnr(img, acc, gt, ga), want, places=4)
 
     def test_denoiser_loss_is_the_v_loss_plus_a_bounded_x0_loss(self):
         ab_table = schedule.alphas_cumprod()
