@@ -163,11 +163,6 @@ def validate(rec, val, idx, res, half):
     return float(np.mean(psnrs)), float(np.mean(masked))
 
 
-def r_has(row, key):
-    """Whether a CSV row has a value for key (logs written before a column existed lack it)."""
-    return bool(row.get(key))
-
-
 def plot(csv_path, png_path):
     """Fine-tune curves: the direct and rendering losses per step (smoothed) and the validation PSNR."""
     import matplotlib
@@ -186,7 +181,7 @@ def plot(csv_path, png_path):
     ax0.set_title("reconstructor losses (moving average)")
     ax0.legend()
     ax1.plot([int(r["step"]) for r in val_rows], [float(r["val_psnr"]) for r in val_rows], "o-", label="whole image")
-    if val_rows and r_has(val_rows[0], "val_masked"):
+    if val_rows and val_rows[0].get("val_masked"):  # logs started before the column existed lack it
         ax1.plot([int(r["step"]) for r in val_rows], [float(r["val_masked"]) for r in val_rows], "s-",
                  label="object-masked")
         ax1.legend()

@@ -223,7 +223,8 @@ class PipelineTest(unittest.TestCase):
             g = rec.decode(rec(b["img"][:, TARGETS], torch.zeros(2, dtype=torch.long), b["img"][:, TARGETS],
                                b["img"][:, INPUT]))
             views = [[1, 3], [2]]
-            got = finetune.render_loss(g, b, cams[None].expand(2, 4, 16), views, tr.res, 3, TARGETS).item()
+            c4 = cams[None].expand(2, 4, 16)
+            got = finetune.render_loss(g, b, c4, views, tr.res, 3, TARGETS).item()
             want = []
             for i in range(2):
                 for v in views[i]:
@@ -235,7 +236,6 @@ class PipelineTest(unittest.TestCase):
             # blank the novel views: the target-view loss must not move, the default (novel-view) loss must
             blank = dict(b, img=b["img"].clone())
             blank["img"][:, NOVEL] = 1.0
-            c4 = cams[None].expand(2, 4, 16)
             self.assertEqual(finetune.render_loss(g, blank, c4, views, tr.res, 3, TARGETS).item(), got)
             self.assertNotAlmostEqual(finetune.render_loss(g, blank, c4, views, tr.res, 3).item(),
                                       finetune.render_loss(g, b, c4, views, tr.res, 3).item(), places=3,
