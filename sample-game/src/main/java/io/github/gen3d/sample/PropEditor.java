@@ -14,6 +14,7 @@ import io.github.gen3d.service.GenerationJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -337,6 +338,11 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
         return shownGuidance;
     }
 
+    /** @return why the scripted session failed, null when it succeeded (for tests) */
+    Throwable failure() {
+        return failure;
+    }
+
     /** @return the error lines the scripted session saw in the panel: missing file, not a picture, cancelled */
     List<String> shownErrors() {
         return List.copyOf(shownErrors);
@@ -399,6 +405,9 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
                 return;
             }
             wait++;
+            if (stage >= 2 && stage <= 6 && jobFailed()) {
+                return;
+            }
             switch (stage) {
                 case -4 -> { // readable errors: a missing file (refused at once), a file that is no picture
                     if (wait > 2) {
@@ -537,6 +546,24 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
                 default -> {
                 }
             }
+        }
+
+        /**
+         * Ends the session at once when the job being placed failed or was cancelled: it would never reach the next
+         * stage (half-way progress, a placed prop), and the caller would wait for the session's whole time limit.
+         *
+         * @return true when it did
+         */
+        private boolean jobFailed() {
+            if (job == null || !job.state().isFinal() || job.state() == GenerationJob.State.SUCCEEDED) {
+                return false;
+            }
+            Throwable cause = job.future().handle((r, e) -> e).getNow(null);
+            scriptDone.completeExceptionally(new IllegalStateException("generation job " + job.id() + " "
+                    + job.state().name().toLowerCase(Locale.ROOT) + " at stage " + stage
+                    + (cause == null ? "" : ": " + cause.getMessage()), cause));
+            stage = 99;
+            return true;
         }
 
         private void next(Path png) {

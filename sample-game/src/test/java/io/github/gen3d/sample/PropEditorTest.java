@@ -3,6 +3,9 @@ package io.github.gen3d.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +72,38 @@ class PropEditorTest {
                     n -> n.endsWith(".json")), names.toString());
         }
         assertTrue(ImageIO.read(dir.resolve("edited.png").toFile()) != null);
+    }
+
+    /**
+     * A generation that fails ends the scripted session at once with the job's error, instead of waiting for its
+     * progress until the session's 10-minute limit: the default bundle with a denoiser contract that no output meets.
+     */
+    @Test
+    @Timeout(300)
+    void aFailedGenerationEndsTheScriptedSessionAtOnce() throws Exception {
+        Path bundle = tmp.resolve("broken-bundle");
+        Files.createDirectories(bundle);
+        Path shipped = Paths.get("..", "assets", "Models", "gen3d-default");
+        try (var files = Files.list(shipped)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, bundle.resolve(f.getFileName()));
+            }
+        }
+        JsonObject manifest = JsonParser.parseString(Files.readString(bundle.resolve("bundle.json"))).getAsJsonObject();
+        JsonObject v = manifest.getAsJsonObject("components").getAsJsonObject("denoiser").getAsJsonArray("outputs")
+                .get(0).getAsJsonObject();
+        JsonArray range = new JsonArray();
+        range.add(100);
+        range.add(101);
+        v.add("range", range);
+        Files.writeString(bundle.resolve("bundle.json"), manifest.toString());
+        int code = NoGlRetry.execute(() -> editor = new PropEditor(), "--screenshot", tmp.resolve("shots").toString(),
+                "--steps", "4", "--width", "800", "--height", "600", "--out", tmp.toString(), "--bundle",
+                bundle.toString());
+        assertEquals(1, code, "the scripted session fails");
+        String message = String.valueOf(editor.failure().getMessage());
+        assertTrue(message.startsWith("generation job ") && message.contains(" failed at stage 2: ")
+                && message.contains("outside its range [100.0, 101.0]"), message);
     }
 
     static int count(BufferedImage img, int x0, int x1, java.util.function.IntPredicate test) {
