@@ -9,6 +9,8 @@
 #      build/finetune-t3/  400 more, all of them on 1-5 guided sampler steps of its own,
 #      build/finetune-t4/  400 more, all of them on 1-8 guided sampler steps of its own,
 #      build/finetune-t5/  400 more as t4, the 2D denoiser trained too (--denoiser-lr 2e-5),
+#      build/finetune-t6/  800 more as t4, with the rendering loss at 2 target views too and the direct per-pixel
+#                          losses at weight 0.1 (--target-views 2 --direct-weight 0.1),
 #   4. exports TorchScript + bundle.json of the last stage to assets/Models/gen3d-default, recommending the synergy
 #      refinement chosen on the validation split (3D render weight 1 at the noisiest step falling to 0 at the clean end)
 #      and the guidance scale the stages were tuned at (3).
@@ -38,6 +40,8 @@ stage build/finetune-t2 build/finetune-t1/last.pt --steps 400 --trajectory 0.75 
 stage build/finetune-t3 build/finetune-t2/last.pt --steps 400 --trajectory 1 --chain 5 --guidance 3
 stage build/finetune-t4 build/finetune-t3/last.pt --steps 400 --trajectory 1 --chain 8 --guidance 3
 stage build/finetune-t5 build/finetune-t4/last.pt --steps 400 --trajectory 1 --chain 8 --guidance 3 --denoiser-lr 2e-5
-/usr/bin/python3 trainer/python/export.py --run build/finetune-t5 --out assets/Models/gen3d-default --refinement 1,0 \
+stage build/finetune-t6 build/finetune-t5/last.pt --steps 800 --trajectory 0.5 --chain 8 --guidance 3 --target-views 2 \
+  --direct-weight 0.1
+/usr/bin/python3 trainer/python/export.py --run build/finetune-t6 --out assets/Models/gen3d-default --refinement 1,0 \
   --guidance 3
 echo "train-default: this invocation took $(( ($(date +%s) - start) / 60 )) min; loss curves in build/train/loss.png and build/finetune*/finetune.png"

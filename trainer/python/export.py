@@ -5,6 +5,7 @@ sha256 checksums (docs/model-bundles.md). The plugin loads the result through DJ
 Usage: /usr/bin/python3 trainer/python/export.py --run build/train --out assets/Models/gen3d-default
 """
 import argparse
+import copy
 import hashlib
 import json
 import os
@@ -14,6 +15,7 @@ import tempfile
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from g3d import schedule  # noqa: E402
@@ -57,6 +59,41 @@ class FrontendExport(nn.Module):
         return self.net(x, t, label)
 
 
+# oneDNN (libtorch 2.5.1 and 2.7.1, the engines DJL ships) runs a convolution whose input channels are not a multiple
+# of its SIMD block (16 floats with AVX-512, 8 with AVX2) on a channel-padded copy of the input, and the padding
+# channels are not zeroed: whatever a freed buffer left there reaches the output, so a network sometimes returns NaN
+# for ordinary inputs (docs/model-bundles.md, "Convolution channels"). Exported convolutions therefore get inputs
+# whose channel count is a multiple of CONV_CHANNEL_MULTIPLE, padded with real zeros inside the graph.
+CONV_CHANNEL_MULTIPLE = 16
+
+
+class ChannelPaddedConv2d(nn.Conv2d):
+    """A Conv2d that pads its input and weight with zero channels up to a multiple of CONV_CHANNEL_MULTIPLE inside
+    forward(): the same function and the same parameters (names and shapes) as the Conv2d it replaces."""
+
+    def forward(self, x):
+        extra = -self.in_channels % CONV_CHANNEL_MULTIPLE
+        x = F.pad(x, (0, 0, 0, 0, 0, extra))
+        w = F.pad(self.weight, (0, 0, 0, 0, 0, extra))
+        return F.conv2d(x, w, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+def pad_conv_inputs(module):
+    """A copy of module in which every ungrouped Conv2d whose input channels are not a multiple of
+    CONV_CHANNEL_MULTIPLE is a ChannelPaddedConv2d; state_dict() is unchanged."""
+    module = copy.deepcopy(module)
+    for parent in list(module.modules()):
+        for name, child in list(parent.named_children()):
+            if type(child) is nn.Conv2d and child.groups == 1 and child.in_channels % CONV_CHANNEL_MULTIPLE:
+                if child.padding_mode != "zeros":
+                    raise ValueError(f"cannot pad the channels of {name}: padding_mode {child.padding_mode}")
+                padded = ChannelPaddedConv2d(child.in_channels, child.out_channels, child.kernel_size, child.stride,
+                                             child.padding, child.dilation, child.groups, child.bias is not None)
+                padded.load_state_dict(child.state_dict())
+                setattr(parent, name, padded)
+    return module
+
+
 def sha256(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -73,10 +110,11 @@ def spec(name, shape, dtype="float32", rng=None):
 
 
 def trace_checked(module, example, other):
-    """Traces with one batch size and checks the trace against eager mode at another (the batch stays dynamic)."""
+    """Traces module with its convolutions' channels padded (pad_conv_inputs) at one batch size and checks the trace
+    against module in eager mode at that and another batch size (the batch stays dynamic)."""
     module.eval()
     with torch.no_grad():
-        traced = torch.jit.trace(module, example, check_trace=False)
+        traced = torch.jit.trace(pad_conv_inputs(module), example, check_trace=False)
         for args in (example, other):
             a, b = module(*args), traced(*args)
             err = (a - b).abs().max().item()

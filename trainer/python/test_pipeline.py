@@ -367,6 +367,37 @@ class PipelineTest(unittest.TestCase):
         q = rows[..., 7:11]
         self.assertTrue(torch.allclose(q.norm(dim=-1), torch.ones(1), atol=1e-5))
 
+    def test_pad_conv_inputs_keeps_parameters_and_function(self):
+        torch.manual_seed(3)
+        m = torch.nn.Sequential(torch.nn.Conv2d(24, 32, 3, padding=1), torch.nn.Conv2d(32, 20, 1),
+                                torch.nn.Conv2d(20, 16, 3, stride=2, padding=1, bias=False)).eval()
+        p = export.pad_conv_inputs(m)
+        self.assertEqual([type(c).__name__ for c in p], ["ChannelPaddedConv2d", "Conv2d", "ChannelPaddedConv2d"])
+        self.assertEqual([type(c).__name__ for c in m], ["Conv2d"] * 3, "the original is left alone")
+        self.assertEqual(list(p.state_dict()), list(m.state_dict()))
+        for k, v in m.state_dict().items():
+            self.assertTrue(torch.equal(p.state_dict()[k], v), k)
+        x = torch.randn(2, 24, 9, 9)
+        with torch.no_grad():
+            self.assertTrue(torch.allclose(p(x), m(x), atol=1e-5))
+
+    def test_exported_convolutions_see_whole_simd_blocks_of_channels(self):
+        run = os.path.join(self.tmp.name, "pad")
+        self.run_train(run, 1)
+        out = os.path.join(self.tmp.name, "pad-bundle")
+        export.main(["--run", run, "--out", out])
+        x, t = torch.randn(1, 4, 3, RES, RES), torch.tensor([7])
+        calls = {"denoiser.pt": (x, t, torch.zeros(1, 3, RES, RES)),
+                 "reconstructor.pt": (x, t, x, torch.zeros(1, 3, RES, RES)),
+                 "frontend.pt": (x[:, :1], t, torch.tensor([2]))}
+        for f, args in calls.items():
+            m = torch.jit.load(os.path.join(out, f))
+            with torch.no_grad(), torch.autograd.profiler.profile(record_shapes=True) as prof:
+                m(*args)
+            channels = [e.input_shapes[0][1] for e in prof.function_events if e.name == "aten::_convolution"]
+            self.assertTrue(channels, f)
+            self.assertEqual([c for c in channels if c % export.CONV_CHANNEL_MULTIPLE], [], f)
+
     def test_decoded_gaussians_lie_on_their_pixel_rays(self):
         cams = torch.from_numpy(np.stack([orbit_cam(a, 0) for a in (0, 90, 180, 270)]).astype(np.float32))
         rec = nets.Reconstructor(cams, RES)

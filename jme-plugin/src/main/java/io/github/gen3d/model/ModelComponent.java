@@ -438,7 +438,10 @@ public final class ModelComponent {
                 if (allowNonFinite) {
                     continue;
                 }
-                throw error(kind + " \"" + s.name() + "\" holds " + v + " at index " + i);
+                throw error(kind + " \"" + s.name() + "\" holds " + v + " at index " + i + ("output".equals(kind)
+                        ? " (the inputs were finite; a network that does this only now and then may have a convolution"
+                        + " whose input channels are not a multiple of 16: docs/model-bundles.md, \"Convolution"
+                        + " channels\")" : ""));
             }
             if (v < lo || v > hi) {
                 throw error(kind + " \"" + s.name() + "\" holds " + v + " at index " + i + ", outside its range ["

@@ -312,6 +312,13 @@ class BundleAdaptersTest {
         String msg = records.get(0).getMessage();
         assertTrue(msg.startsWith("tiny-pipeline/nan_reconstructor: " + (256 - kept.size()) + " of 256 Gaussians"
                 + " dropped"), msg);
+        // the strict call refuses the same output, and points at the known cause of NaN from finite inputs
+        ModelComponent c = bundle.component("nan_reconstructor");
+        String strict = assertThrows(ModelBundleException.class, () -> c.run(new Tensor(x, 1, 4, 3, 16, 16),
+                Tensor.ofInts(5), new Tensor(x0, 1, 4, 3, 16, 16), new Tensor(new float[3 * 16 * 16], 1, 3, 16, 16)))
+                .getMessage();
+        assertTrue(strict.contains("output \"gaussians\" holds NaN at index ")
+                && strict.contains("docs/model-bundles.md, \"Convolution channels\""), strict);
     }
 
     @Test
