@@ -124,7 +124,7 @@ def trace_checked(module, example, other):
 
 
 STAGE_ARGS = ("batch", "views", "target_views", "render_weight", "direct_weight", "lr", "seed", "trajectory", "chain",
-              "guidance", "stride", "ddim", "denoiser_lr")
+              "guidance", "stride", "ddim", "denoiser_lr", "denoiser_only")
 
 
 def finetune_stages(st):
@@ -209,12 +209,15 @@ def main(argv=None):
     ft_steps = sum(x["step"] for x in stages)
     ft_min = sum(x["elapsed"] for x in stages) / 60
     traj = sum(x["step"] for x in stages if x["args"].get("trajectory", 0) > 0)
-    den_steps = sum(x["step"] for x in stages if x["args"].get("denoiser_lr", 0) > 0)
+    den_only = sum(x["step"] for x in stages if x["args"].get("denoiser_only"))
+    den_steps = sum(x["step"] for x in stages if x["args"].get("denoiser_lr", 0) > 0) - den_only
+    rec_steps = ft_steps - den_only
     finetuned = "" if not stages else (
-        f"Then {ft_steps} steps fine-tuning the reconstructor with a rendering loss at novel views (finetune.py, "
+        f"Then {rec_steps} steps fine-tuning the reconstructor with a rendering loss at novel views (finetune.py, "
         f"{len(stages)} stage{'s' if len(stages) > 1 else ''}"
         + (f", {traj} steps of them also on the synergy sampler's own trajectory" if traj else "")
         + (f", the denoiser too in {den_steps} steps" if den_steps else "")
+        + (f", and {den_only} steps training the denoiser alone" if den_only else "")
         + f", {ft_min:.0f} min). ")
     manifest = {
         "format": "gen3d-model-bundle",

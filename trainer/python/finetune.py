@@ -13,11 +13,13 @@ that fraction of the steps, what the synergy sampler would hand it (trajectory_i
 (OUT/last.pt every --ckpt-every steps, atomically); the checkpoint has train.py's layout, so `export.py --run OUT`
 exports the result; curves in OUT/finetune.png. Validation (--val-every): the reconstructor given the clean target
 views (t = 0, x0 = the targets), rendered at the 4 novel views of --val-props validation props, PSNR and
-object-masked PSNR against the ground truth.
+object-masked PSNR against the ground truth. With --denoiser-only the stage instead continues the denoiser's base
+training alone (train.py's v loss, with an EMA that is exported; validation: its v loss on the validation props).
 
 Usage: /usr/bin/python3 trainer/python/finetune.py --data data --init build/train/last.pt --out build/finetune
 """
 import argparse
+import copy
 import csv
 import json
 import math
@@ -66,9 +68,10 @@ def splats_of(g, i):
     return flat(g["pos"]), flat(g["scale"]), flat(g["rot"]), flat(g["opacity"])[:, 0], flat(g["rgb"])
 
 
-def render_loss(g, b, cams, views, res, half, sl=NOVEL):
-    """Mean over props and the chosen views of L1(colour on white) + L1(alpha). cams [B, 4, 16]: the cameras of the
-    dataset's views sl (the novel views, or with sl=TARGETS the rig's target views)."""
+def render_loss(g, b, cams, views, res, half, sl=NOVEL, mse=0.0):
+    """Mean over props and the chosen views of L1(colour on white) + L1(alpha) (+ mse x the squared error of the
+    colour, the error PSNR measures). cams [B, 4, 16]: the cameras of the dataset's views sl (the novel views, or with
+    sl=TARGETS the rig's target views)."""
     total = 0.0
     count = 0
     for i in range(cams.shape[0]):
@@ -78,6 +81,8 @@ def render_loss(g, b, cams, views, res, half, sl=NOVEL):
             gt = (b["img"][i, sl][v] + 1) / 2
             ga = b["alpha"][i, sl][v, 0]
             total = total + (img - gt).abs().mean() + (acc - ga).abs().mean()
+            if mse:
+                total = total + mse * ((img - gt) ** 2).mean()
             count += 1
     return total / count
 
@@ -120,10 +125,36 @@ def denoiser_loss(den, xt0, t0, v0, xt, t, ab, tgt, cond, gen, p_uncond=0.1, gam
     near t = 0, where an x_t off the noising path would make the v target explode). The condition is dropped with
     p_uncond, both terms alike, as in training, so that guidance keeps working."""
     keep = (torch.rand(tgt.shape[0], generator=gen) >= p_uncond).float().reshape(-1, 1, 1, 1)
-    plain = ((train.denoise(den, xt0, t0, cond * keep) - v0) ** 2).mean()
+    plain = v_loss(den, xt0, t0, v0, cond * keep)
     x0 = schedule.x0_from_v(xt, train.denoise(den, xt, t, cond * keep), ab)
     w = (ab / (1 - ab)).clamp(max=gamma).reshape(-1, 1, 1, 1, 1)
     return plain + (w * (x0 - tgt) ** 2).mean()
+
+
+def v_loss(den, xt, t, v, cond):
+    """train.py's v-prediction MSE of the denoiser at x_t (the input view cond, zeros where dropped)."""
+    return ((train.denoise(den, xt, t, cond) - v) ** 2).mean()
+
+
+def denoiser_step(den, b, ab_table, gen, p_uncond=0.1):
+    """--denoiser-only: one batch of train.py's denoiser loss (the targets plainly noised to a random t, the input
+    view dropped with p_uncond)."""
+    tgt = b["img"][:, TARGETS]
+    t, _, xt, v = train.noisy(tgt, ab_table, gen)
+    keep = (torch.rand(tgt.shape[0], generator=gen) >= p_uncond).float().reshape(-1, 1, 1, 1)
+    return v_loss(den, xt, t, v, b["img"][:, INPUT] * keep)
+
+
+@torch.no_grad()
+def validate_denoiser(den, val, idx, ab_table):
+    """--denoiser-only's validation: the mean v loss of den on the validation props idx with fixed noise (seed 99,
+    no condition dropout), train.py's "val denoiser" measure."""
+    den.eval()
+    g = torch.Generator().manual_seed(99)
+    chunks = [idx[i:i + 8] for i in range(0, len(idx), 8)]
+    total = sum(denoiser_step(den, val.batch(c), ab_table, g, p_uncond=0.0).item() for c in chunks) / len(chunks)
+    den.train()
+    return total
 
 
 def novel_cams(split, idx):
@@ -163,20 +194,41 @@ def validate(rec, val, idx, res, half):
     return float(np.mean(psnrs)), float(np.mean(masked))
 
 
-def plot(csv_path, png_path):
-    """Fine-tune curves: the direct and rendering losses per step (smoothed) and the validation PSNR."""
+def _pyplot():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    return plt
+
+
+def _rows(csv_path):
     with open(csv_path) as f:
-        rows = list(csv.DictReader(f))
-    train_rows = [r for r in rows if r["total"]]
+        return list(csv.DictReader(f))
+
+
+def _smoothed(ax, rows, key, k, label):
+    """Plots column key of the rows that have it as a k-step moving average."""
+    rows = [r for r in rows if r[key]]
+    y = np.array([float(r[key]) for r in rows])
+    k = min(k, max(1, len(y)))
+    ax.plot([int(r["step"]) for r in rows][k - 1:], np.convolve(y, np.ones(k) / k, "valid"), label=label)
+
+
+def _save(plt, fig, png_path):
+    fig.tight_layout()
+    fig.savefig(png_path + ".tmp.png", dpi=90)
+    plt.close(fig)
+    os.replace(png_path + ".tmp.png", png_path)
+
+
+def plot(csv_path, png_path):
+    """Fine-tune curves: the direct and rendering losses per step (smoothed) and the validation PSNR."""
+    plt = _pyplot()
+    rows = _rows(csv_path)
     val_rows = [r for r in rows if r["val_psnr"]]
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 3.6))
     for key in ("direct", "render"):
-        y = np.array([float(r[key]) for r in train_rows])
-        k = min(25, max(1, len(y)))
-        ax0.plot([int(r["step"]) for r in train_rows][k - 1:], np.convolve(y, np.ones(k) / k, "valid"), label=key)
+        _smoothed(ax0, rows, key, 25, key)
     ax0.set_xlabel("fine-tune step")
     ax0.set_title("reconstructor losses (moving average)")
     ax0.legend()
@@ -187,10 +239,23 @@ def plot(csv_path, png_path):
         ax1.legend()
     ax1.set_xlabel("fine-tune step")
     ax1.set_title("validation: novel-view PSNR (dB) from clean views")
-    fig.tight_layout()
-    fig.savefig(png_path + ".tmp.png", dpi=90)
-    plt.close(fig)
-    os.replace(png_path + ".tmp.png", png_path)
+    _save(plt, fig, png_path)
+
+
+def plot_denoiser(csv_path, png_path):
+    """--denoiser-only's curves: the v loss per step (smoothed) and the validation v loss."""
+    plt = _pyplot()
+    rows = _rows(csv_path)
+    val_rows = [r for r in rows if r["val_v_loss"]]
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    _smoothed(ax, rows, "v_loss", 50, "v loss (moving average)")
+    ax.plot([int(r["step"]) for r in val_rows], [float(r["val_v_loss"]) for r in val_rows], "o-",
+            label="validation (EMA weights)")
+    ax.set_yscale("log")
+    ax.set_xlabel("fine-tune step")
+    ax.set_title("denoiser-only stage")
+    ax.legend()
+    _save(plt, fig, png_path)
 
 
 def main(argv=None):
@@ -206,6 +271,8 @@ def main(argv=None):
     ap.add_argument("--target-views", type=int, default=0,
                     help="target views rendered per prop and step (of 4) for the rendering loss too")
     ap.add_argument("--render-weight", type=float, default=1.0)
+    ap.add_argument("--render-mse", type=float, default=0.0,
+                    help="add this weight x the squared colour error to the rendering loss's L1 terms")
     ap.add_argument("--direct-weight", type=float, default=1.0,
                     help="weight of the direct per-pixel supervision (train.recon_losses)")
     ap.add_argument("--lr", type=float, default=3e-5)
@@ -226,7 +293,16 @@ def main(argv=None):
                          "the input the reconstructor is trained on (the sampler's own with --trajectory)")
     ap.add_argument("--ddim", action="store_true",
                     help="--trajectory steps forward with the sampler's DDIM update (eta 0) instead of fresh noise")
+    ap.add_argument("--denoiser-only", action="store_true",
+                    help="train only the denoiser, with train.py's v loss at --denoiser-lr (warm-up, cosine decay to "
+                         "10 %%) and an EMA of its weights (--ema), no reconstructor and no renders")
+    ap.add_argument("--ema", type=float, default=0.999, help="EMA decay of --denoiser-only (its EMA is exported)")
+    ap.add_argument("--warmup", type=int, default=100, help="--denoiser-only's learning-rate warm-up steps")
     args = ap.parse_args(argv)
+    if args.denoiser_only and not args.denoiser_lr > 0:
+        ap.error("--denoiser-only needs --denoiser-lr")
+    if args.denoiser_only and (args.trajectory > 0 or args.target_views > 0):
+        ap.error("--denoiser-only trains no reconstructor: leave out --trajectory and --target-views")
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     tr = Split(args.data, "train")
@@ -239,7 +315,12 @@ def main(argv=None):
     for k in ("denoiser", "frontend"):
         models[k].requires_grad_(k == "denoiser" and train_den)
         models[k].eval()
-    groups = [{"params": rec.parameters(), "lr": args.lr}]
+    if args.denoiser_only:
+        rec.requires_grad_(False)
+        rec.eval()
+        den.train()
+        ema_den = copy.deepcopy(den).requires_grad_(False)
+    groups = [] if args.denoiser_only else [{"params": rec.parameters(), "lr": args.lr}]
     if train_den:
         groups.append({"params": den.parameters(), "lr": args.denoiser_lr})
     opt = torch.optim.AdamW(groups, weight_decay=0.0)
@@ -251,6 +332,8 @@ def main(argv=None):
         st = torch.load(ckpt)
         rec.load_state_dict(st["models"]["reconstructor"])
         den.load_state_dict(st["models"]["denoiser"])
+        if args.denoiser_only:
+            ema_den.load_state_dict(st["ema"]["denoiser"])
         opt.load_state_dict(st["opt"])
         gen.set_state(st["gen"])
         rng.bit_generator.state = st["rng"]
@@ -260,6 +343,9 @@ def main(argv=None):
     ab_table = schedule.alphas_cumprod()
     val_idx = np.arange(min(val.n, args.val_props))
     csv_path = os.path.join(args.out, "finetune.csv")
+    if args.denoiser_only:
+        return denoiser_only(args, models, ema_den, opt, gen, rng, step, elapsed, base, tr, val, val_idx, cams,
+                             ab_table, csv_path, ckpt)
     fresh = train.prepare_csv(csv_path, ["step", "sec", "total", "direct", "render", "val_psnr", "val_masked"], step)
     if fresh and args.val_every > 0:
         p0, m0 = validate(rec, val, val_idx, res, args.half)
@@ -285,11 +371,11 @@ def main(argv=None):
                                              ab_table, gen, args.stride, k, args.guidance, args.ddim)
         r = train.recon_losses(rec, xt, t, train.recon_prior(x0, tgt, gen), cond, b)
         views = [torch.randperm(4, generator=gen)[:args.views].tolist() for _ in range(B)]
-        lr_ = render_loss(r["gaussians"], b, novel_cams(tr, idx), views, res, args.half)
+        lr_ = render_loss(r["gaussians"], b, novel_cams(tr, idx), views, res, args.half, mse=args.render_mse)
         if args.target_views > 0:
             tviews = [torch.randperm(4, generator=gen)[:args.target_views].tolist() for _ in range(B)]
             lr_ = lr_ + render_loss(r["gaussians"], b, cams[None].expand(B, 4, cams.shape[1]), tviews, res,
-                                    args.half, TARGETS)
+                                    args.half, TARGETS, mse=args.render_mse)
         total = args.direct_weight * r["recon"] + args.render_weight * lr_
         if train_den:
             total = total + denoiser_loss(den, xt0, t0, v, xt, t, ab, tgt, cond, gen)
@@ -318,13 +404,68 @@ def main(argv=None):
                 csv.writer(f).writerows(pending)
             pending = []
             sd = {k: m.state_dict() for k, m in models.items()}
-            train.save_atomic({"step": base["step"], "elapsed": base["elapsed"], "args": base["args"], "cams": cams,
-                               "models": sd, "ema": sd, "opt": opt.state_dict(), "gen": gen.get_state(),
-                               "rng": rng.bit_generator.state,
-                               "finetune": {"step": step, "elapsed": elapsed, "args": vars(args)},
-                               "finetune_before": base["stages"]}, ckpt)
+            save_stage(ckpt, args, base, cams, sd, sd, opt, gen, rng, step, elapsed)
             plot(csv_path, os.path.join(args.out, "finetune.png"))
     print(f"done: {step} fine-tune steps, {elapsed / 60:.1f} min", flush=True)
+
+
+def save_stage(ckpt, args, base, cams, sd, ema, opt, gen, rng, step, elapsed):
+    """Checkpoints a stage atomically in train.py's layout (so export.py and the next stage's --init read it), with
+    the stage's own progress ("finetune") and the stages before it."""
+    train.save_atomic({"step": base["step"], "elapsed": base["elapsed"], "args": base["args"], "cams": cams,
+                       "models": sd, "ema": ema, "opt": opt.state_dict(), "gen": gen.get_state(),
+                       "rng": rng.bit_generator.state,
+                       "finetune": {"step": step, "elapsed": elapsed, "args": vars(args)},
+                       "finetune_before": base["stages"]}, ckpt)
+
+
+def denoiser_only(args, models, ema_den, opt, gen, rng, step, elapsed, base, tr, val, val_idx, cams, ab_table,
+                  csv_path, ckpt):
+    """--denoiser-only: continues the denoiser's base training (train.py's v loss, batch --batch, --denoiser-lr with
+    warm-up and cosine decay, an EMA of the weights, which is what the checkpoint's "ema" holds and export.py
+    exports); the reconstructor and the front end are left as they are."""
+    den = models["denoiser"]
+    fresh = train.prepare_csv(csv_path, ["step", "sec", "lr", "v_loss", "val_v_loss"], step)
+    if fresh and args.val_every > 0:
+        l0 = validate_denoiser(ema_den, val, val_idx, ab_table)
+        print(f"step 0: val v loss {l0:.5f}", flush=True)
+        with open(csv_path, "a", newline="") as f:
+            csv.writer(f).writerow([0, "0.0", "", "", f"{l0:.5f}"])
+    pending = []
+    t_last = time.time()
+    while step < args.steps:
+        lr = train.lr_at(step, args.steps, args.denoiser_lr, warmup=args.warmup)
+        for grp in opt.param_groups:
+            grp["lr"] = lr
+        loss = denoiser_step(den, tr.batch(rng.integers(0, tr.n, args.batch)), ab_table, gen)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(den.parameters(), 1.0)
+        opt.step()
+        with torch.no_grad():
+            for pe, pm in zip(ema_den.parameters(), den.parameters()):
+                pe.mul_(args.ema).add_(pm.detach(), alpha=1 - args.ema)
+        step += 1
+        now = time.time()
+        elapsed += now - t_last
+        t_last = now
+        row = [step, f"{elapsed:.1f}", f"{lr:.3e}", f"{loss.item():.5f}", ""]
+        if args.val_every > 0 and (step % args.val_every == 0 or step == args.steps):
+            row[-1] = f"{validate_denoiser(ema_den, val, val_idx, ab_table):.5f}"
+            print(f"step {step}: val v loss {row[-1]}", flush=True)
+        pending.append(row)
+        if step % 20 == 0:
+            print(f"step {step}/{args.steps} lr {lr:.2e} v loss {loss.item():.4f} {elapsed / step:.2f} s/step",
+                  flush=True)
+        if step % args.ckpt_every == 0 or step == args.steps:
+            with open(csv_path, "a", newline="") as f:
+                csv.writer(f).writerows(pending)
+            pending = []
+            sd = {k: m.state_dict() for k, m in models.items()}
+            save_stage(ckpt, args, base, cams, sd, dict(sd, denoiser=ema_den.state_dict()), opt, gen, rng, step,
+                       elapsed)
+            plot_denoiser(csv_path, os.path.join(args.out, "finetune.png"))
+    print(f"done: {step} denoiser steps, {elapsed / 60:.1f} min", flush=True)
 
 
 if __name__ == "__main__":

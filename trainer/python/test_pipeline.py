@@ -170,21 +170,28 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(m["finetuneSteps"], 5)
         self.assertEqual([(x["steps"], x["trajectory"]) for x in m["finetuneStages"]], [(2, 0.0), (3, 1.0)])
 
-    def test_denoiser_stage_resumes_exactly_and_moves_the_denoiser_too(self):
-        run = os.path.join(self.tmp.name, "dn-base")
-        base = self.run_train(run, 2)
-        init = os.path.join(run, "last.pt")
-        opts = ("--trajectory", "1", "--chain", "2", "--guidance", "3", "--ddim", "--denoiser-lr", "1e-4")
-        a = self.run_finetune(init, os.path.join(self.tmp.name, "dn-a"), 4, opts)
-        b_dir = os.path.join(self.tmp.name, "dn-b")
+    def stage_resumed(self, name, opts, trained, parts=("models",)):
+        """A 2-step base run, then a 4-step stage with opts run straight (NAME-a) and interrupted after 2 steps and
+        resumed (NAME-b): asserts both end bit-identical in parts, and that exactly the networks in trained moved.
+        Returns (base, a, b_dir)."""
+        base = self.run_train(os.path.join(self.tmp.name, name + "-base"), 2)
+        init = os.path.join(self.tmp.name, name + "-base", "last.pt")
+        a = self.run_finetune(init, os.path.join(self.tmp.name, name + "-a"), 4, opts)
+        b_dir = os.path.join(self.tmp.name, name + "-b")
         self.run_finetune(init, b_dir, 2, opts)
         b = self.run_finetune(init, b_dir, 4, opts)
+        for part in parts:
+            for k in ("reconstructor", "denoiser", "frontend"):
+                for n, t in a[part][k].items():
+                    self.assertTrue(torch.equal(t, b[part][k][n]), f"{part} {k}.{n} differs after resume")
         for k in ("reconstructor", "denoiser", "frontend"):
-            for n, t in a["models"][k].items():
-                self.assertTrue(torch.equal(t, b["models"][k][n]), f"{k}.{n} differs after resume")
-        for k, moves in (("reconstructor", True), ("denoiser", True), ("frontend", False)):
             moved = any(not torch.equal(t, base["ema"][k][n]) for n, t in a["models"][k].items())
-            self.assertEqual(moved, moves, f"{k} {'trained' if moves else 'frozen'}")
+            self.assertEqual(moved, k in trained, f"{k} {'trained' if k in trained else 'frozen'}")
+        return base, a, b_dir
+
+    def test_denoiser_stage_resumes_exactly_and_moves_the_denoiser_too(self):
+        opts = ("--trajectory", "1", "--chain", "2", "--guidance", "3", "--ddim", "--denoiser-lr", "1e-4")
+        _, a, _ = self.stage_resumed("dn", opts, ("reconstructor", "denoiser"))
         out = os.path.join(self.tmp.name, "dn-bundle")
         export.main(["--run", os.path.join(self.tmp.name, "dn-a"), "--out", out])
         m = json.load(open(os.path.join(out, "bundle.json")))["metadata"]
@@ -193,6 +200,36 @@ class PipelineTest(unittest.TestCase):
         den = torch.jit.load(os.path.join(out, "denoiser.pt")).state_dict()
         self.assertTrue(all(torch.equal(v, a["models"]["denoiser"][n[len("net."):]]) for n, v in den.items()
                             if n.startswith("net.")), "the bundle carries the fine-tuned denoiser")
+
+    def test_denoiser_only_stage_resumes_exactly_moves_only_the_denoiser_and_exports_its_ema(self):
+        opts = ("--denoiser-only", "--denoiser-lr", "1e-3", "--warmup", "2", "--ema", "0.5", "--val-every", "2")
+        _, a, b_dir = self.stage_resumed("do", opts, ("denoiser",), ("models", "ema"))
+        ema_differs = any(not torch.equal(t, a["models"]["denoiser"][n]) for n, t in a["ema"]["denoiser"].items())
+        self.assertTrue(ema_differs, "the checkpoint's EMA is an average, not the last weights")
+        rows = open(os.path.join(b_dir, "finetune.csv")).read().strip().splitlines()
+        self.assertEqual(rows[0], "step,sec,lr,v_loss,val_v_loss")
+        self.assertEqual([r.split(",")[0] for r in rows[1:]], ["0", "1", "2", "3", "4"], "no duplicates after resume")
+        self.assertTrue(all(math.isfinite(float(r.split(",")[4])) for r in rows[1:] if r.split(",")[4]))
+        out = os.path.join(self.tmp.name, "do-bundle")
+        export.main(["--run", os.path.join(self.tmp.name, "do-a"), "--out", out])
+        m = json.load(open(os.path.join(out, "bundle.json")))
+        self.assertTrue(m["metadata"]["finetuneStages"][-1]["denoiser_only"])
+        self.assertIn("4 steps training the denoiser alone", m["description"])
+        den = torch.jit.load(os.path.join(out, "denoiser.pt")).state_dict()
+        self.assertTrue(all(torch.equal(v, a["ema"]["denoiser"][n[len("net."):]]) for n, v in den.items()
+                            if n.startswith("net.")), "the bundle carries the stage's EMA denoiser")
+        with self.assertRaises(SystemExit):
+            finetune.main(["--data", self.data, "--init", os.path.join(self.tmp.name, "do-base", "last.pt"),
+                           "--out", b_dir, "--denoiser-only"])
+
+    def test_denoiser_step_is_the_v_loss_of_training(self):
+        den = ZeroDenoiser()
+        b = Split(self.data, "train").batch([0, 1])
+        g = torch.Generator().manual_seed(5)
+        loss = finetune.denoiser_step(den, b, schedule.alphas_cumprod(), g)
+        g = torch.Generator().manual_seed(5)
+        _, _, _, v = train.noisy(b["img"][:, TARGETS], schedule.alphas_cumprod(), g)
+        self.assertAlmostEqual(loss.item(), (v ** 2).mean().item(), places=6)
 
     def test_target_view_stage_resumes_exactly_and_export_records_its_weights(self):
         run = os.path.join(self.tmp.name, "tv-base")
@@ -226,13 +263,18 @@ class PipelineTest(unittest.TestCase):
             c4 = cams[None].expand(2, 4, 16)
             got = finetune.render_loss(g, b, c4, views, tr.res, 3, TARGETS).item()
             want = []
+            squared = []
             for i in range(2):
                 for v in views[i]:
                     img, acc, _ = finetune.splat_render.render(*finetune.splats_of(g, i), cams[v], tr.res, tr.res,
                                                                half=3)
                     want.append((img - (b["img"][i, TARGETS][v] + 1) / 2).abs().mean().item()
                                 + (acc - b["alpha"][i, TARGETS][v, 0]).abs().mean().item())
+                    squared.append(((img - (b["img"][i, TARGETS][v] + 1) / 2) ** 2).mean().item())
             self.assertAlmostEqual(got, sum(want) / 3, places=6)
+            self.assertGreater(sum(squared), 1e-4)
+            self.assertAlmostEqual(finetune.render_loss(g, b, c4, views, tr.res, 3, TARGETS, mse=2.5).item(),
+                                   (sum(want) + 2.5 * sum(squared)) / 3, places=6, msg="--render-mse adds its term")
             # blank the novel views: the target-view loss must not move, the default (novel-view) loss must
             blank = dict(b, img=b["img"].clone())
             blank["img"][:, NOVEL] = 1.0
