@@ -125,24 +125,16 @@ def denoiser_loss(den, xt0, t0, v0, xt, t, ab, tgt, cond, gen, p_uncond=0.1, gam
     near t = 0, where an x_t off the noising path would make the v target explode). The condition is dropped with
     p_uncond, both terms alike, as in training, so that guidance keeps working."""
     keep = (torch.rand(tgt.shape[0], generator=gen) >= p_uncond).float().reshape(-1, 1, 1, 1)
-    plain = v_loss(den, xt0, t0, v0, cond * keep)
+    plain = ((train.denoise(den, xt0, t0, cond * keep) - v0) ** 2).mean()
     x0 = schedule.x0_from_v(xt, train.denoise(den, xt, t, cond * keep), ab)
     w = (ab / (1 - ab)).clamp(max=gamma).reshape(-1, 1, 1, 1, 1)
     return plain + (w * (x0 - tgt) ** 2).mean()
 
 
-def v_loss(den, xt, t, v, cond):
-    """train.py's v-prediction MSE of the denoiser at x_t (the input view cond, zeros where dropped)."""
-    return ((train.denoise(den, xt, t, cond) - v) ** 2).mean()
-
-
 def denoiser_step(den, b, ab_table, gen, p_uncond=0.1):
     """--denoiser-only: one batch of train.py's denoiser loss (the targets plainly noised to a random t, the input
     view dropped with p_uncond)."""
-    tgt = b["img"][:, TARGETS]
-    t, _, xt, v = train.noisy(tgt, ab_table, gen)
-    keep = (torch.rand(tgt.shape[0], generator=gen) >= p_uncond).float().reshape(-1, 1, 1, 1)
-    return v_loss(den, xt, t, v, b["img"][:, INPUT] * keep)
+    return train.denoiser_v_loss(den, b["img"][:, TARGETS], b["img"][:, INPUT], ab_table, gen, p_uncond)[0]
 
 
 @torch.no_grad()
@@ -442,9 +434,7 @@ def denoiser_only(args, models, ema_den, opt, gen, rng, step, elapsed, base, tr,
         loss.backward()
         torch.nn.utils.clip_grad_norm_(den.parameters(), 1.0)
         opt.step()
-        with torch.no_grad():
-            for pe, pm in zip(ema_den.parameters(), den.parameters()):
-                pe.mul_(args.ema).add_(pm.detach(), alpha=1 - args.ema)
+        train.ema_update(ema_den, den, args.ema)
         step += 1
         now = time.time()
         elapsed += now - t_last

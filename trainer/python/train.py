@@ -43,10 +43,7 @@ def losses(models, b, ab_table, gen, p_uncond=0.1, train=True):
     cond = img[:, INPUT]
     tgt = img[:, TARGETS]
     # --- multi-view denoiser (v-prediction, condition dropout for classifier-free guidance)
-    t, ab, xt, v = noisy(tgt, ab_table, gen)
-    keep = (torch.rand(B, generator=gen) >= p_uncond).float().reshape(B, 1, 1, 1)
-    v_pred = denoise(den, xt, t, cond * keep)
-    l2d = F.mse_loss(v_pred, v)
+    l2d, t, ab, xt, v_pred = denoiser_v_loss(den, tgt, cond, ab_table, gen, p_uncond)
     # --- reconstructor: its 2D prior is the denoiser's x0 (detached), sometimes none or a coarse "previous render"
     x0 = schedule.x0_from_v(xt, v_pred.detach(), ab).clamp(-1, 1)
     r = recon_losses(rec, xt, t, recon_prior(x0, tgt, gen), cond, b)
@@ -58,6 +55,22 @@ def losses(models, b, ab_table, gen, p_uncond=0.1, train=True):
     out = {"total": total, "denoiser": l2d, "frontend": lfe}
     out.update({k: v for k, v in r.items() if k != "gaussians"})
     return out
+
+
+def denoiser_v_loss(den, tgt, cond, ab_table, gen, p_uncond):
+    """The denoiser's v-prediction MSE on the targets tgt noised to a random timestep, the input view cond dropped
+    (zeros) with probability p_uncond: (loss, t, alpha_bar, x_t, v prediction)."""
+    t, ab, xt, v = noisy(tgt, ab_table, gen)
+    keep = (torch.rand(tgt.shape[0], generator=gen) >= p_uncond).float().reshape(-1, 1, 1, 1)
+    v_pred = denoise(den, xt, t, cond * keep)
+    return F.mse_loss(v_pred, v), t, ab, xt, v_pred
+
+
+def ema_update(ema, model, decay):
+    """ema <- decay * ema + (1 - decay) * model, parameter by parameter."""
+    with torch.no_grad():
+        for pe, pm in zip(ema.parameters(), model.parameters()):
+            pe.mul_(decay).add_(pm.detach(), alpha=1 - decay)
 
 
 def noisy(x0, ab_table, gen):
@@ -242,10 +255,8 @@ def main(argv=None):
         ls["total"].backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
-        with torch.no_grad():
-            for k in models:
-                for pe, pm in zip(ema[k].parameters(), models[k].parameters()):
-                    pe.mul_(args.ema).add_(pm.detach(), alpha=1 - args.ema)
+        for k in models:
+            ema_update(ema[k], models[k], args.ema)
         step += 1
         now = time.time()
         elapsed += now - t_last
