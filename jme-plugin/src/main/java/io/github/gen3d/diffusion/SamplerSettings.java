@@ -1,6 +1,7 @@
 package io.github.gen3d.diffusion;
 
 import io.github.gen3d.render.PinholeCamera;
+import io.github.gen3d.render.ViewFit;
 import java.util.List;
 
 /**
@@ -20,9 +21,12 @@ import java.util.List;
  * @param refinement how much the 3D render weighs in {@link Mode#SYNERGY}'s refined x0, or null for the model's own
  *     recommendation ({@code BundleSamplers} takes a bundle's {@code "sampler"} object) and otherwise
  *     {@link Refinement#FULL}, Algorithm 2's full replacement
+ * @param inputFit after the final reconstruction, fit the Gaussians' colours and opacities to the input picture
+ *     ({@link ViewFit#fitToInput}, the target views' renders held), or null for none. Applies to image conditions
+ *     of RGB models and clouds of SH degree 0; otherwise it is skipped.
  */
 public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, float guidanceScale, Mode mode,
-        List<PinholeCamera> targetCameras, Refinement refinement) {
+        List<PinholeCamera> targetCameras, Refinement refinement, ViewFit.Settings inputFit) {
 
     /** The algorithm and its ablations (Gen-3Diffusion, Sec. 4 ablations). */
     public enum Mode {
@@ -110,13 +114,13 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
 
     /**
      * Gen-3Diffusion's sampling settings over diffusers' default DDIM configuration: 50 steps, η = 0, guidance 5,
-     * {@link Mode#SYNERGY}, the default rig, the model's own refinement (null). Replace the scheduler with the one
+     * {@link Mode#SYNERGY}, the default rig, the model's own refinement (null), no input fit. Replace the scheduler with the one
      * the model was trained with.
      *
      * @return the settings
      */
     public static SamplerSettings defaults() {
-        return new SamplerSettings(SchedulerConfig.defaults(), 50, 0.0, 5f, Mode.SYNERGY, null, null);
+        return new SamplerSettings(SchedulerConfig.defaults(), 50, 0.0, 5f, Mode.SYNERGY, null, null, null);
     }
 
     /**
@@ -124,7 +128,7 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
      * @return a copy with that value
      */
     public SamplerSettings withScheduler(SchedulerConfig config) {
-        return new SamplerSettings(config, steps, eta, guidanceScale, mode, targetCameras, refinement);
+        return new SamplerSettings(config, steps, eta, guidanceScale, mode, targetCameras, refinement, inputFit);
     }
 
     /**
@@ -132,7 +136,7 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
      * @return a copy with that value
      */
     public SamplerSettings withSteps(int n) {
-        return new SamplerSettings(scheduler, n, eta, guidanceScale, mode, targetCameras, refinement);
+        return new SamplerSettings(scheduler, n, eta, guidanceScale, mode, targetCameras, refinement, inputFit);
     }
 
     /**
@@ -140,7 +144,7 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
      * @return a copy with that value
      */
     public SamplerSettings withEta(double value) {
-        return new SamplerSettings(scheduler, steps, value, guidanceScale, mode, targetCameras, refinement);
+        return new SamplerSettings(scheduler, steps, value, guidanceScale, mode, targetCameras, refinement, inputFit);
     }
 
     /**
@@ -148,7 +152,7 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
      * @return a copy with that value
      */
     public SamplerSettings withGuidanceScale(float scale) {
-        return new SamplerSettings(scheduler, steps, eta, scale, mode, targetCameras, refinement);
+        return new SamplerSettings(scheduler, steps, eta, scale, mode, targetCameras, refinement, inputFit);
     }
 
     /**
@@ -156,7 +160,7 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
      * @return a copy with that value
      */
     public SamplerSettings withMode(Mode m) {
-        return new SamplerSettings(scheduler, steps, eta, guidanceScale, m, targetCameras, refinement);
+        return new SamplerSettings(scheduler, steps, eta, guidanceScale, m, targetCameras, refinement, inputFit);
     }
 
     /**
@@ -164,7 +168,7 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
      * @return a copy with that value
      */
     public SamplerSettings withTargetCameras(List<PinholeCamera> cameras) {
-        return new SamplerSettings(scheduler, steps, eta, guidanceScale, mode, cameras, refinement);
+        return new SamplerSettings(scheduler, steps, eta, guidanceScale, mode, cameras, refinement, inputFit);
     }
 
     /**
@@ -172,6 +176,14 @@ public record SamplerSettings(SchedulerConfig scheduler, int steps, double eta, 
      * @return a copy with that value
      */
     public SamplerSettings withRefinement(Refinement r) {
-        return new SamplerSettings(scheduler, steps, eta, guidanceScale, mode, targetCameras, r);
+        return new SamplerSettings(scheduler, steps, eta, guidanceScale, mode, targetCameras, r, inputFit);
+    }
+
+    /**
+     * @param fit the input fit's settings (null → none)
+     * @return a copy with that value
+     */
+    public SamplerSettings withInputFit(ViewFit.Settings fit) {
+        return new SamplerSettings(scheduler, steps, eta, guidanceScale, mode, targetCameras, refinement, fit);
     }
 }

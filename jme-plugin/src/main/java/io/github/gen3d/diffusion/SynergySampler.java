@@ -1,6 +1,7 @@
 package io.github.gen3d.diffusion;
 
 import io.github.gen3d.render.PinholeCamera;
+import io.github.gen3d.render.ViewFit;
 import io.github.gen3d.render.ViewRig;
 import io.github.gen3d.splat.GaussianCloud;
 import java.util.ArrayList;
@@ -265,6 +266,14 @@ public final class SynergySampler {
             clock.reconstructor += System.nanoTime() - a;
             if (cloud == null) {
                 throw new IllegalStateException("reconstructor returned null (final reconstruction)");
+            }
+            Condition cond = s.request.condition();
+            if (settings.inputFit() != null && cond.hasImage() && cond.channels() == 3 && channels == 3
+                    && cloud.shDegree() == 0 && cond.height() == height && cond.width() == width) {
+                // the renderer's time: the fit is renders and their gradients
+                a = System.nanoTime();
+                cloud = ViewFit.fitToInput(cloud, cond.image(), cameras, settings.inputFit()).cloud();
+                clock.render += System.nanoTime() - a;
             }
             clouds.add(cloud);
             a = System.nanoTime();

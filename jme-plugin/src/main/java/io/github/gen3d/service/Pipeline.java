@@ -13,6 +13,7 @@ import io.github.gen3d.mesh.MeshDecimator;
 import io.github.gen3d.mesh.MeshExtractor;
 import io.github.gen3d.mesh.TriangleMesh;
 import io.github.gen3d.model.BundleFrontEnd;
+import io.github.gen3d.render.ViewFit;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,8 +40,8 @@ final class Pipeline {
     static final int FRONT_END_STEPS = 50;
     /** Guidance of the front end. */
     static final float FRONT_END_GUIDANCE = 3f;
-    /** Bumped when the cached data's meaning changes, so old entries stop matching. */
-    static final String CACHE_SCHEMA = "1";
+    /** Bumped when the cached data's meaning changes, so old entries stop matching (2: the input fit). */
+    static final String CACHE_SCHEMA = "2";
 
     private final Engine engine;
     private final AssetCache cache;
@@ -114,7 +115,7 @@ final class Pipeline {
         long t1 = System.nanoTime();
         float guidance = guidanceOf(r);
         SynergySampler sampler = engine.sampler(SamplerSettings.defaults().withSteps(r.steps())
-                .withGuidanceScale(guidance).withMode(r.mode()));
+                .withGuidanceScale(guidance).withMode(r.mode()).withInputFit(ViewFit.Settings.defaults()));
         int targets = sampler.targetCameras().size();
         boolean mesh = r.output().mesh();
         SampleResult s = sampler.sample(SampleRequest.of(Condition.image(chw, 3, res, res), r.seed()),

@@ -30,6 +30,20 @@ final class StandIns {
         return c;
     }
 
+    /**
+     * @param a values
+     * @param b as many values
+     * @return the mean squared difference
+     */
+    static double mse(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - b[i];
+            sum += d * d;
+        }
+        return sum / a.length;
+    }
+
     /** One thread, so that timings are not fighting over the shared cores. */
     static RasterViewRenderer renderer() {
         return new RasterViewRenderer(com.jme3.math.ColorRGBA.White, RenderOptions.defaults().withThreads(1));

@@ -15,6 +15,7 @@ import io.github.gen3d.diffusion.StandIns.FixedReconstructor;
 import io.github.gen3d.diffusion.StandIns.Oracle;
 import io.github.gen3d.render.PinholeCamera;
 import io.github.gen3d.render.RenderOptions;
+import io.github.gen3d.render.ViewFit;
 import io.github.gen3d.render.ViewRig;
 import io.github.gen3d.splat.GaussianCloud;
 import io.github.gen3d.testing.TestData;
@@ -121,6 +122,37 @@ class SynergySamplerTest {
             assertClose(TRUTH_VIEWS, r.renders(), 0, "final renders");
             assertSame(TRUTH, r.gaussians());
         }
+    }
+
+    @Test
+    void theInputFitRecoloursTheFinalGaussiansTowardsThePicture() {
+        PinholeCamera inputCam = ViewRig.views(new float[] {0f}, new float[] {15f}, ViewRig.RADIUS,
+                ViewRig.FOV_Y_DEGREES, S, S).get(0);
+        float[] picture = StandIns.renderer().render(TRUTH, List.of(inputCam), C);
+        GaussianCloud grey = TRUTH.copy();
+        for (int i = 0; i < grey.size(); i++) {
+            grey.setColour(i, 0.5f, 0.5f, 0.5f);
+        }
+        SamplerSettings s = settings(4, Mode.SYNERGY);
+        SampleRequest withPicture = SampleRequest.of(Condition.image(picture, C, S, S), 3);
+        // off (the default): the reconstructor's cloud itself
+        SampleResult off = new SynergySampler(oracle(TRUTH_VIEWS, PredictionType.EPSILON, s, V),
+                new FixedReconstructor(grey), StandIns.renderer(), s).sample(withPicture, null, null);
+        assertSame(grey, off.gaussians());
+        // on: a new cloud, closer to the picture, and the renders are of it
+        SamplerSettings fit = s.withInputFit(ViewFit.Settings.defaults());
+        SampleResult on = new SynergySampler(oracle(TRUTH_VIEWS, PredictionType.EPSILON, fit, V),
+                new FixedReconstructor(grey), StandIns.renderer(), fit).sample(withPicture, null, null);
+        assertArrayEquals(grey.positions(), on.gaussians().positions());
+        double before = StandIns.mse(StandIns.renderer().render(grey, List.of(inputCam), C), picture);
+        double after = StandIns.mse(StandIns.renderer().render(on.gaussians(), List.of(inputCam), C), picture);
+        assertTrue(after < 0.5 * before, "picture error " + before + " -> " + after);
+        assertArrayEquals(StandIns.renderer().render(on.gaussians(), ViewRig.targetViews(S, S), C), on.renders());
+        // no picture to fit: skipped
+        SampleResult label = new SynergySampler(oracle(TRUTH_VIEWS, PredictionType.EPSILON, fit, V),
+                new FixedReconstructor(grey), StandIns.renderer(), fit).sample(SampleRequest.of(Condition.none(), 3),
+                null, null);
+        assertSame(grey, label.gaussians());
     }
 
     @Test

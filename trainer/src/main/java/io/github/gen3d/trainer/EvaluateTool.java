@@ -15,6 +15,7 @@ import io.github.gen3d.render.PinholeCamera;
 import io.github.gen3d.render.RenderOptions;
 import io.github.gen3d.render.RenderResult;
 import io.github.gen3d.render.SplatRasterizer;
+import io.github.gen3d.render.ViewFit;
 import io.github.gen3d.render.ViewRig;
 import io.github.gen3d.splat.GaussianCloud;
 import io.github.gen3d.splat.SplatIO;
@@ -78,6 +79,10 @@ public final class EvaluateTool implements Callable<Integer> {
             description = "Synergy's refinement weights of the 3D render at the noisiest and the clean timestep, "
             + "e.g. 1,1 for Gen-3Diffusion's Algorithm 2 (default: the bundle's recommendation).")
     SamplerSettings.Refinement refinement;
+    @Option(names = "--input-fit", defaultValue = "30", paramLabel = "STEPS",
+            description = "Steps of the fit of colours and opacities to the input picture after sampling, in every "
+            + "mode (ViewFit; the generator's default, ${DEFAULT-VALUE}); 0 turns it off.")
+    int inputFit;
     @Option(names = "--modes", defaultValue = "synergy,2d-only,no-2d-prior", split = ",",
             description = "Sampler modes, comma-separated: synergy, 2d-only, no-2d-prior (default all).")
     List<String> modes;
@@ -126,7 +131,7 @@ public final class EvaluateTool implements Callable<Integer> {
             m.add(parseMode(s.trim()));
         }
         evaluate(new Settings(bundle, split, props, steps, guidance, m, views, meshRes, out, seed, grid,
-                saveGridAssets, refinement));
+                saveGridAssets, refinement, inputFit));
         return 0;
     }
 
@@ -159,10 +164,11 @@ public final class EvaluateTool implements Callable<Integer> {
      * @param grid props in the picture
      * @param saveGridAssets whether the Gaussians of the grid props are written as {@code .spz} files
      * @param refinement synergy's refinement, or null for the bundle's recommendation
+     * @param inputFit steps of the fit to the input picture after sampling ({@link ViewFit}); 0 for none
      */
     record Settings(Path bundle, DatasetSplit split, int props, int steps, Float guidance,
             List<SamplerSettings.Mode> modes, int views, int meshRes, Path out, long seed, int grid,
-            boolean saveGridAssets, SamplerSettings.Refinement refinement) {
+            boolean saveGridAssets, SamplerSettings.Refinement refinement, int inputFit) {
         Settings {
             if (bundle == null || out == null || modes == null || modes.isEmpty()) {
                 throw new IllegalArgumentException("bundle, out and at least one mode are needed");
@@ -173,7 +179,7 @@ public final class EvaluateTool implements Callable<Integer> {
             if (split != DatasetSplit.TEST && split != DatasetSplit.VALIDATION) {
                 throw new IllegalArgumentException("evaluate on the TEST or the VALIDATION split, not " + split);
             }
-            if (props < 1 || steps < 1 || views < 4 || meshRes < 8 || grid < 0) {
+            if (props < 1 || steps < 1 || views < 4 || meshRes < 8 || grid < 0 || inputFit < 0) {
                 throw new IllegalArgumentException("need props ≥ 1, steps ≥ 1, views ≥ 4, mesh-res ≥ 8, grid ≥ 0; got "
                         + props + ", " + steps + ", " + views + ", " + meshRes + ", " + grid);
             }
@@ -223,14 +229,16 @@ public final class EvaluateTool implements Callable<Integer> {
             float guidance = s.guidance() != null ? s.guidance() : b.recommendedGuidance();
             for (SamplerSettings.Mode mode : s.modes()) {
                 samplers.put(mode, BundleSamplers.create(b, SamplerSettings.defaults().withSteps(s.steps())
-                        .withGuidanceScale(guidance).withMode(mode).withRefinement(s.refinement())));
+                        .withGuidanceScale(guidance).withMode(mode).withRefinement(s.refinement())
+                        .withInputFit(s.inputFit() > 0 ? ViewFit.Settings.defaults().withSteps(s.inputFit()) : null)));
             }
             SynergySampler first = samplers.get(s.modes().get(0));
             int res = first.targetCameras().get(0).width();
             SamplerSettings.Refinement ref = first.settings().refinement();
             String sampling = String.format(Locale.ROOT, "%s %s (%d px), %d DDIM steps, guidance %s, synergy"
-                    + " refinement %s", b.name(), b.version(), res, s.steps(), guidance, ref == null
-                    ? "1.0 → 1.0 (full)" : ref.atNoise() + " → " + ref.atClean());
+                    + " refinement %s, %s", b.name(), b.version(), res, s.steps(), guidance, ref == null
+                    ? "1.0 → 1.0 (full)" : ref.atNoise() + " → " + ref.atClean(), s.inputFit() > 0
+                    ? "input fit " + s.inputFit() + " steps" : "no input fit");
             report.sampling(sampling);
             System.out.printf(Locale.ROOT, "evaluating %d %s props, modes %s: %s%n", seeds.size(),
                     s.split().name().toLowerCase(Locale.ROOT), s.modes(), sampling);

@@ -32,7 +32,7 @@ class EvaluateToolTest {
         List<SamplerSettings.Mode> modes = List.of(SamplerSettings.Mode.SYNERGY, SamplerSettings.Mode.TWO_D_ONLY,
                 SamplerSettings.Mode.NO_2D_PRIOR);
         List<EvalRow> rows = EvaluateTool.evaluate(new EvaluateTool.Settings(TINY, DatasetSplit.TEST, 2, 2, 3f,
-                modes, 4, 32, out, 0, 6, false, null));
+                modes, 4, 32, out, 0, 6, false, null, 30));
         assertEquals(6, rows.size());
         List<Long> seeds = PropPose.seeds(DatasetSplit.TEST, 2);
         for (int i = 0; i < rows.size(); i++) {
@@ -54,8 +54,8 @@ class EvaluateToolTest {
             assertTrue(table.contains(m), () -> m + " missing from\n" + table);
         }
         assertTrue(table.contains("## Per category (synergy)"), table);
-        assertTrue(table.contains("2 DDIM steps, guidance 3.0, synergy refinement 1.0 → 1.0 (full)"),
-                table);
+        assertTrue(table.contains("2 DDIM steps, guidance 3.0, synergy refinement 1.0 → 1.0 (full), input fit 30"
+                + " steps"), table);
         BufferedImage grid = ImageIO.read(out.resolve("grid.png").toFile());
         int tile = EvalReport.tile(16);
         assertEquals(96, tile);
@@ -125,7 +125,7 @@ class EvaluateToolTest {
     void gridAssetsAreWrittenOnlyForTheGridPropsAndReadBack(@TempDir Path out) throws Exception {
         // on the validation split, which --split VALIDATION selects for choosing settings
         List<EvalRow> rows = EvaluateTool.evaluate(new EvaluateTool.Settings(TINY, DatasetSplit.VALIDATION, 2, 2,
-                null, List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true, null));
+                null, List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true, null, 0));
         assertEquals(PropPose.seeds(DatasetSplit.VALIDATION, 2), rows.stream().map(EvalRow::seed).toList());
         for (EvalRow r : rows) {
             assertEquals(DatasetSplit.VALIDATION, DatasetSplit.of(r.seed()));
@@ -134,7 +134,7 @@ class EvaluateToolTest {
         assertTrue(table.contains("over the validation props"), table);
         assertTrue(table.contains("guidance 5.0,"), "no guidance given, none recommended: the fallback\n" + table);
         assertThrows(IllegalArgumentException.class, () -> new EvaluateTool.Settings(TINY, DatasetSplit.TRAIN, 2, 2,
-                3f, List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true, null));
+                3f, List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true, null, 0));
         EvalRow first = rows.get(0);
         Path asset = out.resolve("assets").resolve(first.seed() + "-"
                 + first.category().name().toLowerCase(java.util.Locale.ROOT) + "-synergy.spz");
