@@ -218,7 +218,8 @@ public final class SplatRasterizer {
     }
 
     /** Sort key: depth bits (positive floats order like ints) above the splat index. */
-    private static long key(ProjectedSplats ps, int s) {
+    /** Depth-order sort key of splat {@code s}: its depth's bits above its index (depths are positive). */
+    static long key(ProjectedSplats ps, int s) {
         return ((long) Float.floatToRawIntBits(ps.depth(s)) << 32) | s;
     }
 

@@ -339,6 +339,8 @@ public final class ViewFit {
         final float[] footprint;
         /** Target, planar RGB in [0, 1]. */
         final float[] target;
+        /** The longest pixel list. */
+        final int maxEntries;
 
         View(GaussianCloud cloud, PinholeCamera cam, float[] chw, float weight) {
             width = cam.width();
@@ -365,7 +367,7 @@ public final class ViewFit {
             long[] keys = new long[visible];
             for (int i = 0, k = 0; i < n; i++) {
                 if (ps.visible(i)) {
-                    keys[k++] = ((long) Float.floatToRawIntBits(ps.depth(i)) << 32) | i;
+                    keys[k++] = SplatRasterizer.key(ps, i);
                 }
             }
             Arrays.sort(keys);
@@ -381,6 +383,11 @@ public final class ViewFit {
             int total = count[plane];
             splat = new int[total];
             footprint = new float[total];
+            int longest = 0;
+            for (int p = 0; p < plane; p++) {
+                longest = Math.max(longest, count[p + 1] - count[p]);
+            }
+            maxEntries = longest;
             int[] next = Arrays.copyOf(count, plane);
             for (long key : keys) {
                 int s = (int) key;
@@ -425,12 +432,8 @@ public final class ViewFit {
             int plane = width * height;
             double sum = 0;
             double scale = 2.0 * weight / (3.0 * plane);
-            int maxLen = 0;
-            for (int p = 0; p < plane; p++) {
-                maxLen = Math.max(maxLen, start[p + 1] - start[p]);
-            }
-            float[] ta = new float[maxLen];
-            float[] al = new float[maxLen];
+            float[] ta = new float[maxEntries];
+            float[] al = new float[maxEntries];
             for (int p = 0; p < plane; p++) {
                 int a = start[p], b = start[p + 1];
                 float t = 1f, r = 0f, g = 0f, bl = 0f;

@@ -1,6 +1,7 @@
 package io.github.gen3d.bench;
 
 import io.github.gen3d.diffusion.Condition;
+import io.github.gen3d.diffusion.RasterViewRenderer;
 import io.github.gen3d.diffusion.SampleRequest;
 import io.github.gen3d.diffusion.SamplerSettings;
 import io.github.gen3d.diffusion.SynergySampler;
@@ -8,8 +9,6 @@ import io.github.gen3d.image.InputImages;
 import io.github.gen3d.model.BundleSamplers;
 import io.github.gen3d.model.ModelBundle;
 import io.github.gen3d.render.PinholeCamera;
-import io.github.gen3d.render.RenderResult;
-import io.github.gen3d.render.SplatRasterizer;
 import io.github.gen3d.render.TestClouds;
 import io.github.gen3d.render.ViewFit;
 import io.github.gen3d.render.ViewRig;
@@ -72,14 +71,7 @@ public class ViewFitBench {
         GaussianCloud other = TestClouds.random(16_384, 0, 0.35f, 0.01f, 0.03f, 2);
         PinholeCamera cam = ViewRig.views(new float[] {0f}, new float[] {12f}, ViewRig.RADIUS,
                 ViewRig.FOV_Y_DEGREES, 64, 64).get(0);
-        RenderResult r = new SplatRasterizer().render(other, null, cam, null);
-        int plane = 64 * 64;
-        picture = new float[3 * plane];
-        for (int c = 0; c < 3; c++) {
-            for (int p = 0; p < plane; p++) {
-                picture[c * plane + p] = 2f * (r.colour()[3 * p + c] + 1f - r.alpha()[p]) - 1f;
-            }
-        }
+        picture = RasterViewRenderer.whiteBackground().render(other, List.of(cam), 3);
     }
 
     /** @return the fit with the defaults the sampler uses */

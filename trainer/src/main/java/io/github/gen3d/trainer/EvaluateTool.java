@@ -180,8 +180,9 @@ public final class EvaluateTool implements Callable<Integer> {
                 throw new IllegalArgumentException("evaluate on the TEST or the VALIDATION split, not " + split);
             }
             if (props < 1 || steps < 1 || views < 4 || meshRes < 8 || grid < 0 || inputFit < 0) {
-                throw new IllegalArgumentException("need props ≥ 1, steps ≥ 1, views ≥ 4, mesh-res ≥ 8, grid ≥ 0; got "
-                        + props + ", " + steps + ", " + views + ", " + meshRes + ", " + grid);
+                throw new IllegalArgumentException("need props ≥ 1, steps ≥ 1, views ≥ 4, mesh-res ≥ 8, grid ≥ 0,"
+                        + " input-fit ≥ 0; got " + props + ", " + steps + ", " + views + ", " + meshRes + ", " + grid
+                        + ", " + inputFit);
             }
             modes = List.copyOf(modes);
         }
