@@ -124,7 +124,25 @@ def trace_checked(module, example, other):
 
 
 STAGE_ARGS = ("batch", "views", "target_views", "render_weight", "direct_weight", "lr", "seed", "trajectory", "chain",
-              "guidance", "stride", "ddim", "denoiser_lr", "denoiser_only")
+              "guidance", "stride", "ddim", "denoiser_lr", "denoiser_only", "art_data", "art_weight")
+
+ART_LICENCE = "CC-BY-SA-3.0"
+ATTRIBUTION = """This model bundle was trained on images rendered from the art of 0 A.D. (Wildfire Games,
+https://play0ad.com), Debian package 0ad-data, licensed CC-BY-SA 3.0
+(https://creativecommons.org/licenses/by-sa/3.0/), together with the Gen3D project's own procedural props
+(BSD-3-Clause). As an adaptation of that art the weights are shared under CC-BY-SA 3.0; what it generates from
+your own pictures is yours. The per-asset list (actor, meshes, textures) is the dataset manifest written by
+io.github.gen3d.trainer.ArtDatasetTool (docs/dataset.md, "Game art").
+"""
+
+
+def lineage(st):
+    """The runs a checkpoint continued from, oldest first: for a train.py run started with --init-bundle, the
+    bundle's own training (its metadata) comes first. Returns (base metadata or None, uses game art)."""
+    a = st["args"]
+    base = a.get("init_metadata")
+    art = bool(a.get("art_data")) or any(x["args"].get("art_data") for x in finetune_stages(st))
+    return base, art
 
 
 def finetune_stages(st):
@@ -160,6 +178,7 @@ def main(argv=None):
     ap.add_argument("--run", required=True, help="training output folder holding last.pt")
     ap.add_argument("--out", required=True, help="bundle folder to (re)write")
     ap.add_argument("--version", default="0.1.0")
+    ap.add_argument("--name", default="gen3d-default", help="the bundle's name (bundle.json)")
     ap.add_argument("--refinement", type=refinement_arg, default=None, metavar="NOISE,CLEAN",
                     help="recommend this synergy refinement (weight of the 3D render in the DDIM update at the "
                          "noisiest and at the clean timestep) in bundle.json's \"sampler\" object; default: none, "
@@ -212,6 +231,7 @@ def main(argv=None):
     den_only = sum(x["step"] for x in stages if x["args"].get("denoiser_only"))
     den_steps = sum(x["step"] for x in stages if x["args"].get("denoiser_lr", 0) > 0) - den_only
     rec_steps = ft_steps - den_only
+    base, art = lineage(st)
     finetuned = "" if not stages else (
         f"Then {rec_steps} steps fine-tuning the reconstructor with a rendering loss at novel views (finetune.py, "
         f"{len(stages)} stage{'s' if len(stages) > 1 else ''}"
@@ -222,18 +242,25 @@ def main(argv=None):
     manifest = {
         "format": "gen3d-model-bundle",
         "formatVersion": 1,
-        "name": "gen3d-default",
+        "name": args.name,
         "version": args.version,
-        "licence": "BSD-3-Clause",
-        "description": (f"Gen3D's own default models, trained from scratch on procedural props (10 categories: "
-                        f"{', '.join(CATEGORIES)}) by trainer/python/train.py: {st['step']} steps of batch "
-                        f"{a['batch']}, seed {a['seed']}, {st['elapsed'] / 60:.0f} min on a 2-core CPU. "
-                        f"{finetuned}Small and modest; see docs/model.md for the recipe and measured quality."),
+        "licence": ART_LICENCE if art else "BSD-3-Clause",
+        "description": ((f"Gen3D's own models, continued from the procedural-only bundle ({base['trainingSteps']} "
+                         f"training steps and {base.get('finetuneSteps', 0)} fine-tune steps on procedural props) on "
+                         f"a mix of 0 A.D.'s game art (CC-BY-SA 3.0, see ATTRIBUTION.txt) and procedural props: "
+                         f"{st['step']} steps of batch {a['batch']} training {a.get('only', 'all networks')}, "
+                         f"{st['elapsed'] / 60:.0f} min on a 2-core CPU. " if base else
+                         f"Gen3D's own default models, trained from scratch on procedural props (10 categories: "
+                         f"{', '.join(CATEGORIES)}) by trainer/python/train.py: {st['step']} steps of batch "
+                         f"{a['batch']}, seed {a['seed']}, {st['elapsed'] / 60:.0f} min on a 2-core CPU. ")
+                        + f"{finetuned}Small and modest; see docs/model.md for the recipe and measured quality."),
         "devices": ["gpu", "cpu"],
         "files": files,
         "metadata": {"categories": CATEGORIES, "trainingSteps": st["step"], "trainingMinutes": round(st["elapsed"] / 60, 1),
                      "batch": a["batch"], "seed": a["seed"], "trainer": "trainer/python/train.py (torch "
                      + torch.__version__ + ")",
+                     **({} if not base else {"continuedFrom": base, "trainedNetworks": a.get("only"),
+                                             "artData": a.get("art_data"), "artWeight": a.get("art_weight")}),
                      **({} if not stages else {
                          "finetuneSteps": ft_steps, "finetuneMinutes": round(ft_min, 1),
                          "finetuneStages": [{"steps": x["step"], "minutes": round(x["elapsed"] / 60, 1),
@@ -271,6 +298,9 @@ def main(argv=None):
         manifest["sampler"] = {
             "description": "the sampling settings the models were tuned and evaluated with (docs/model.md, Sampling settings)",
             **sampler}
+    if art:
+        with open(os.path.join(tmp, "ATTRIBUTION.txt"), "w") as f:
+            f.write(ATTRIBUTION)
     with open(os.path.join(tmp, "bundle.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")

@@ -21,7 +21,6 @@ Usage: /usr/bin/python3 trainer/python/finetune.py --data data --init build/trai
 import argparse
 import copy
 import csv
-import json
 import math
 import os
 import sys
@@ -34,7 +33,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import export  # noqa: E402
 import train  # noqa: E402
 from g3d import schedule, splat_render  # noqa: E402
-from g3d.data import NOVEL, TARGETS, INPUT, Split  # noqa: E402
+from g3d import data as gdata  # noqa: E402
+from g3d.data import NOVEL, TARGETS  # noqa: E402
 
 
 def load_init(args, cams, res):
@@ -46,12 +46,7 @@ def load_init(args, cams, res):
             m.load_state_dict(st["ema"][k])
         return models, {"step": st["step"], "elapsed": st.get("elapsed", 0.0), "args": st["args"],
                         "stages": export.finetune_stages(st)}
-    prefix = {"denoiser": "net.", "reconstructor": "rec.", "frontend": "net."}
-    for k, m in models.items():
-        sd = torch.jit.load(os.path.join(args.init_bundle, k + ".pt")).state_dict()
-        m.load_state_dict({n[len(prefix[k]):]: v for n, v in sd.items() if n.startswith(prefix[k])})
-    with open(os.path.join(args.init_bundle, "bundle.json")) as f:
-        meta = json.load(f)["metadata"]
+    meta = train.load_bundle_weights(models, args.init_bundle)
     stages = [{"step": x["steps"], "elapsed": 60.0 * x["minutes"], "args": {k: v for k, v in x.items()
                                                                              if k in export.STAGE_ARGS}}
               for x in meta.get("finetuneStages", [])]
@@ -134,7 +129,7 @@ def denoiser_loss(den, xt0, t0, v0, xt, t, ab, tgt, cond, gen, p_uncond=0.1, gam
 def denoiser_step(den, b, ab_table, gen, p_uncond=0.1):
     """--denoiser-only: one batch of train.py's denoiser loss (the targets plainly noised to a random t, the input
     view dropped with p_uncond)."""
-    return train.denoiser_v_loss(den, b["img"][:, TARGETS], b["img"][:, INPUT], ab_table, gen, p_uncond)[0]
+    return train.denoiser_v_loss(den, b["img"][:, TARGETS], b["cond"], ab_table, gen, p_uncond)[0]
 
 
 @torch.no_grad()
@@ -150,6 +145,8 @@ def validate_denoiser(den, val, idx, ab_table):
 
 
 def novel_cams(split, idx):
+    if hasattr(split, "cams_of"):
+        return split.cams_of(idx, NOVEL)
     return torch.from_numpy(split.cam[np.asarray(idx)][:, NOVEL].copy())
 
 
@@ -172,7 +169,7 @@ def validate(rec, val, idx, res, half):
         b = val.batch(c)
         tgt = b["img"][:, TARGETS]
         t = torch.zeros(len(c), dtype=torch.long)
-        g = rec.decode(rec(tgt, t, tgt, b["img"][:, INPUT]))
+        g = rec.decode(rec(tgt, t, tgt, b["cond"]))
         cams = novel_cams(val, c)
         for i in range(len(c)):
             s = splats_of(g, i)
@@ -258,6 +255,9 @@ def main(argv=None):
     src.add_argument("--init-bundle", help="exported bundle folder to start from")
     ap.add_argument("--out", required=True, help="output folder: last.pt, finetune.csv")
     ap.add_argument("--steps", type=int, default=800)
+    ap.add_argument("--art-data", help="game-art dataset folder written by ArtDatasetTool, mixed into the data")
+    ap.add_argument("--art-weight", type=float, default=0.5,
+                    help="with --art-data: probability that an object of a batch is game art (default 0.5)")
     ap.add_argument("--batch", type=int, default=2, help="props per step")
     ap.add_argument("--views", type=int, default=2, help="novel views rendered per prop and step (of 4)")
     ap.add_argument("--target-views", type=int, default=0,
@@ -297,8 +297,8 @@ def main(argv=None):
         ap.error("--denoiser-only trains no reconstructor: leave out --trajectory and --target-views")
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
-    tr = Split(args.data, "train")
-    val = Split(args.data, "val")
+    tr = gdata.load(args.data, args.art_data, args.art_weight, "train")
+    val = gdata.load(args.data, args.art_data, args.art_weight, "val")
     cams = tr.target_cams()
     res = tr.res
     models, base = load_init(args, cams, res)
@@ -333,7 +333,7 @@ def main(argv=None):
         elapsed = st["finetune"]["elapsed"]
         print(f"resumed at fine-tune step {step}", flush=True)
     ab_table = schedule.alphas_cumprod()
-    val_idx = np.arange(min(val.n, args.val_props))
+    val_idx = train.val_indices(val, args.val_props)
     csv_path = os.path.join(args.out, "finetune.csv")
     if args.denoiser_only:
         return denoiser_only(args, models, ema_den, opt, gen, rng, step, elapsed, base, tr, val, val_idx, cams,
@@ -348,10 +348,10 @@ def main(argv=None):
     t_last = time.time()
     rec.train()
     while step < args.steps:
-        idx = rng.integers(0, tr.n, args.batch)
+        idx = train.draw(tr, rng, args.batch)
         b = tr.batch(idx)
         B = len(idx)
-        cond = b["img"][:, INPUT]
+        cond = b["cond"]
         tgt = b["img"][:, TARGETS]
         t, ab, xt, v = train.noisy(tgt, ab_table, gen)
         t0, xt0 = t, xt
@@ -429,7 +429,7 @@ def denoiser_only(args, models, ema_den, opt, gen, rng, step, elapsed, base, tr,
         lr = train.lr_at(step, args.steps, args.denoiser_lr, warmup=args.warmup)
         for grp in opt.param_groups:
             grp["lr"] = lr
-        loss = denoiser_step(den, tr.batch(rng.integers(0, tr.n, args.batch)), ab_table, gen)
+        loss = denoiser_step(den, tr.batch(train.draw(tr, rng, args.batch)), ab_table, gen)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(den.parameters(), 1.0)

@@ -19,7 +19,8 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from g3d import nets, schedule  # noqa: E402
-from g3d.data import Split, TARGETS, INPUT  # noqa: E402
+from g3d import data as gdata  # noqa: E402
+from g3d.data import TARGETS  # noqa: E402
 
 CLASSES = 10
 
@@ -35,19 +36,24 @@ def build(cams, res):
     return {"denoiser": denoiser, "reconstructor": recon, "frontend": frontend}
 
 
-def losses(models, b, ab_table, gen, p_uncond=0.1, train=True):
-    """All losses of one batch (dict of scalars). gen: torch.Generator for noise, timesteps and dropouts."""
+def losses(models, b, ab_table, gen, p_uncond=0.1, train=True, recon=True):
+    """All losses of one batch (dict of scalars). gen: torch.Generator for noise, timesteps and dropouts. The
+    condition is b["cond"]: the input view as the service prepares a user's picture (data.Split.batch). With
+    recon=False the reconstructor is left out (its loss terms are 0)."""
     den, rec, fe = models["denoiser"], models["reconstructor"], models["frontend"]
     img = b["img"]
     B = img.shape[0]
-    cond = img[:, INPUT]
+    cond = b["cond"]
     tgt = img[:, TARGETS]
     # --- multi-view denoiser (v-prediction, condition dropout for classifier-free guidance)
     l2d, t, ab, xt, v_pred = denoiser_v_loss(den, tgt, cond, ab_table, gen, p_uncond)
     # --- reconstructor: its 2D prior is the denoiser's x0 (detached), sometimes none or a coarse "previous render"
     x0 = schedule.x0_from_v(xt, v_pred.detach(), ab).clamp(-1, 1)
-    r = recon_losses(rec, xt, t, recon_prior(x0, tgt, gen), cond, b)
-    # --- class-conditioned front end: draws the input view of a category
+    prior = recon_prior(x0, tgt, gen)
+    zero = torch.zeros(())
+    r = recon_losses(rec, xt, t, prior, cond, b) if recon else {
+        k: zero for k in ("recon", "alpha", "img", "rgb", "depth", "normal", "scale")}
+    # --- class-conditioned front end: draws the condition image of a category (label -1: none, e.g. game art)
     t2, _, xt2, v2 = noisy(cond, ab_table, gen)
     lab = torch.where(torch.rand(B, generator=gen) < p_uncond, torch.full_like(b["label"], -1), b["label"])
     lfe = F.mse_loss(fe(xt2[:, None], t2, lab)[:, 0], v2)
@@ -190,6 +196,31 @@ def plot(csv_path, png_path):
     plt.close(fig)
 
 
+def load_bundle_weights(models, bundle):
+    """Loads an exported bundle's TorchScript weights into the networks of build() (the bundle is the checkpoint of
+    a shipped run); returns the bundle's metadata."""
+    import json
+    prefix = {"denoiser": "net.", "reconstructor": "rec.", "frontend": "net."}
+    for k, m in models.items():
+        sd = torch.jit.load(os.path.join(bundle, k + ".pt")).state_dict()
+        m.load_state_dict({n[len(prefix[k]):]: v for n, v in sd.items() if n.startswith(prefix[k])})
+    with open(os.path.join(bundle, "bundle.json")) as f:
+        return json.load(f)["metadata"]
+
+
+def draw(data, rng, count):
+    """count training objects: uniform over a Split (as the shipped runs drew them), by weight over a Mixture."""
+    return data.sample(rng, count) if hasattr(data, "sample") else rng.integers(0, data.n, count)
+
+
+def val_indices(val, per_part=64):
+    """Validation objects: the first per_part of a Split, or of each part of a Mixture."""
+    if hasattr(val, "parts"):
+        return np.concatenate([val.offsets[k] + np.arange(min(p.n, per_part // len(val.parts)))
+                               for k, p in enumerate(val.parts)])
+    return np.arange(min(val.n, per_part))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", required=True, help="dataset folder written by DatasetTool")
@@ -202,19 +233,34 @@ def main(argv=None):
     ap.add_argument("--ckpt-every", type=int, default=200)
     ap.add_argument("--val-every", type=int, default=1000)
     ap.add_argument("--ema", type=float, default=0.999)
+    ap.add_argument("--art-data", help="game-art dataset folder written by ArtDatasetTool, mixed into the data")
+    ap.add_argument("--art-weight", type=float, default=0.5,
+                    help="with --art-data: probability that an object of a batch is game art (default 0.5)")
+    ap.add_argument("--init-bundle", help="start from an exported bundle's weights (e.g. the shipped default) "
+                                          "instead of from scratch")
+    ap.add_argument("--only", default="denoiser,reconstructor,frontend",
+                    help="comma-separated networks to train (the others are frozen; without the reconstructor its "
+                         "losses are skipped)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
-    train = Split(args.data, "train")
-    val = Split(args.data, "val")
+    train = gdata.load(args.data, args.art_data, args.art_weight, "train")
+    val = gdata.load(args.data, args.art_data, args.art_weight, "val")
     cams = train.target_cams()
     torch.manual_seed(args.seed)
     models = build(cams, train.res)
     ema = build(cams, train.res)
+    trained = [k for k in args.only.split(",") if k]
+    if not trained or any(k not in models for k in trained):
+        ap.error(f"--only takes names from {sorted(models)}, got {args.only!r}")
+    if args.init_bundle:
+        args.init_metadata = load_bundle_weights(models, args.init_bundle)
     for k in models:
         ema[k].load_state_dict(models[k].state_dict())
         ema[k].requires_grad_(False)
-    params = [p for m in models.values() for p in m.parameters()]
+        models[k].requires_grad_(k in trained)
+    with_recon = "reconstructor" in trained
+    params = [p for k in trained for p in models[k].parameters()]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
     gen = torch.Generator().manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
@@ -240,17 +286,17 @@ def main(argv=None):
     keys = ["total", "denoiser", "frontend", "recon", "alpha", "img", "rgb", "depth", "normal", "scale"]
     header = ["step", "lr", "sec"] + keys + ["val_" + k for k in ("total", "denoiser", "frontend", "recon")]
     prepare_csv(csv_path, header, step)
-    val_idx = np.arange(min(val.n, 64))
+    val_idx = val_indices(val)
     pending = []
     t_last = time.time()
     while step < args.steps:
-        for m in models.values():
-            m.train()
+        for k, m in models.items():
+            m.train(k in trained)
         lr = lr_at(step, args.steps, args.lr)
         for grp in opt.param_groups:
             grp["lr"] = lr
-        b = train.batch(rng.integers(0, train.n, args.batch))
-        ls = losses(models, b, ab_table, gen)
+        b = train.batch(draw(train, rng, args.batch))
+        ls = losses(models, b, ab_table, gen, recon=with_recon)
         opt.zero_grad(set_to_none=True)
         ls["total"].backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -270,7 +316,7 @@ def main(argv=None):
                 acc = {k: 0.0 for k in ("total", "denoiser", "frontend", "recon")}
                 chunks = [val_idx[i:i + 8] for i in range(0, len(val_idx), 8)]
                 for c in chunks:
-                    vl = losses(ema, val.batch(c), ab_table, vg, p_uncond=0.0, train=False)
+                    vl = losses(ema, val.batch(c), ab_table, vg, p_uncond=0.0, train=False, recon=with_recon)
                     for k in acc:
                         acc[k] += vl[k].item() / len(chunks)
             row[-4:] = [f"{acc[k]:.5f}" for k in ("total", "denoiser", "frontend", "recon")]

@@ -79,7 +79,53 @@ public final class PropRenderer {
      * @throws IllegalArgumentException on null arguments or a bad supersampling factor
      */
     public static View render(TriangleMesh mesh, PinholeCamera camera, int supersample) {
-        return new Raster(mesh, camera, supersample).resolve(true);
+        return new Raster(mesh, camera, supersample, null).resolve(true);
+    }
+
+    /**
+     * A surface that replaces the mesh's vertex colours, for textured meshes: it is asked, per covered sample, whether
+     * the sample is kept (alpha testing; a discarded sample does not write the z-buffer) and for its linear colour. The
+     * barycentric weights it gets are perspective-correct ({@code w0 + w1 + w2 = 1}).
+     */
+    public interface Surface {
+        /**
+         * @param triangle the triangle index
+         * @param w0 weight of the triangle's first vertex
+         * @param w1 weight of the second
+         * @param w2 weight of the third
+         * @return true to keep the sample, false to discard it
+         */
+        boolean covers(int triangle, double w0, double w1, double w2);
+
+        /**
+         * Writes the linear colour (before lighting) of a sample.
+         *
+         * @param triangle the triangle index
+         * @param w0 weight of the triangle's first vertex
+         * @param w1 weight of the second
+         * @param w2 weight of the third
+         * @param pixelArea the triangle's projected area in output pixels (for texture level-of-detail)
+         * @param out receives linear r, g, b in [0, 1] (not null, length ≥ 3)
+         */
+        void colour(int triangle, double w0, double w1, double w2, double pixelArea, double[] out);
+    }
+
+    /**
+     * Renders colour, alpha, depth and normal of a mesh whose colours come from a {@link Surface} (textures) instead
+     * of its vertex colours; everything else as {@link #render(TriangleMesh, PinholeCamera, int)}.
+     *
+     * @param mesh the mesh in world space (not null, unaffected; its colours are ignored)
+     * @param camera the camera (not null)
+     * @param supersample samples per pixel along each axis, in 1..{@value #MAX_SUPERSAMPLE}
+     * @param surface the surface (not null; called from this thread only)
+     * @return a new view (not null)
+     * @throws IllegalArgumentException on null arguments or a bad supersampling factor
+     */
+    public static View render(TriangleMesh mesh, PinholeCamera camera, int supersample, Surface surface) {
+        if (surface == null) {
+            throw new IllegalArgumentException("surface must not be null");
+        }
+        return new Raster(mesh, camera, supersample, surface).resolve(true);
     }
 
     /**
@@ -92,7 +138,7 @@ public final class PropRenderer {
      * @throws IllegalArgumentException on null arguments or a bad supersampling factor
      */
     public static View renderDepth(TriangleMesh mesh, PinholeCamera camera, int supersample) {
-        return new Raster(mesh, camera, supersample).resolve(false);
+        return new Raster(mesh, camera, supersample, null).resolve(false);
     }
 
     /**
@@ -146,8 +192,11 @@ public final class PropRenderer {
         private final float[] b2;
         /** Per triangle: true if its geometric normal faces away from the camera. */
         private final boolean[] back;
+        /** Per triangle: projected area in output pixels (only with a surface). */
+        private final double[] pixelArea;
+        private final Surface surface;
 
-        Raster(TriangleMesh mesh, PinholeCamera cam, int supersample) {
+        Raster(TriangleMesh mesh, PinholeCamera cam, int supersample, Surface surface) {
             if (mesh == null || cam == null) {
                 throw new IllegalArgumentException("mesh and camera must not be null");
             }
@@ -168,6 +217,8 @@ public final class PropRenderer {
             this.b1 = new float[sw * sh];
             this.b2 = new float[sw * sh];
             this.back = new boolean[mesh.triangleCount()];
+            this.surface = surface;
+            this.pixelArea = surface == null ? null : new double[mesh.triangleCount()];
             rasterise(cam);
         }
 
@@ -219,6 +270,9 @@ public final class PropRenderer {
                 if (minX > maxX || minY > maxY) {
                     continue;
                 }
+                if (pixelArea != null) {
+                    pixelArea[t] = 0.5 * Math.abs(area) / ((double) s * s);
+                }
                 double inv = 1.0 / area;
                 // screen-space barycentrics are affine in the sample position: w = a·x + b·y + c
                 double a0 = (y1 - y2) * inv, bb0 = (x2 - x1) * inv, c0 = (x1 * y2 - x2 * y1) * inv;
@@ -240,7 +294,8 @@ public final class PropRenderer {
                         double sum = q0 + q1 + q2;
                         double z = 1 / sum;
                         int k = row + x;
-                        if (z < zbuf[k]) {
+                        if (z < zbuf[k] && (surface == null
+                                || surface.covers(t, q0 / sum, q1 / sum, q2 / sum))) {
                             zbuf[k] = (float) z;
                             tri[k] = t;
                             b1[k] = (float) (q1 / sum);
@@ -269,6 +324,7 @@ public final class PropRenderer {
             float[] col = mesh.colours();
             int[] idx = mesh.indices();
             double perPixel = (double) s * s;
+            double[] sc = new double[3];
             for (int j = 0; j < h; j++) {
                 for (int i = 0; i < w; i++) {
                     int covered = 0;
@@ -299,11 +355,16 @@ public final class PropRenderer {
                                 nz *= sign;
                             }
                             double lit = light(nx, ny, nz);
-                            rs += Math.min(1.0, lit * (w0 * col[4 * i0] + w1 * col[4 * i1] + w2 * col[4 * i2]));
-                            gs += Math.min(1.0, lit * (w0 * col[4 * i0 + 1] + w1 * col[4 * i1 + 1]
-                                    + w2 * col[4 * i2 + 1]));
-                            bs += Math.min(1.0, lit * (w0 * col[4 * i0 + 2] + w1 * col[4 * i1 + 2]
-                                    + w2 * col[4 * i2 + 2]));
+                            if (surface != null) {
+                                surface.colour(t, w0, w1, w2, pixelArea[t], sc);
+                            } else {
+                                for (int c = 0; c < 3; c++) {
+                                    sc[c] = w0 * col[4 * i0 + c] + w1 * col[4 * i1 + c] + w2 * col[4 * i2 + c];
+                                }
+                            }
+                            rs += Math.min(1.0, lit * sc[0]);
+                            gs += Math.min(1.0, lit * sc[1]);
+                            bs += Math.min(1.0, lit * sc[2]);
                             nxs += nx;
                             nys += ny;
                             nzs += nz;

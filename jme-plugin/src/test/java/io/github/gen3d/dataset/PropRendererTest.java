@@ -69,6 +69,51 @@ class PropRendererTest {
     }
 
     @Test
+    void surfaceGivingTheVertexColoursRendersIdenticallyAndDiscardedSamplesLeaveNoCoverage() {
+        // the textured path (a Surface) against the plain vertex-colour path: a surface that interpolates the vertex
+        // colours must give the same bytes; one that discards every sample must give an empty view
+        TriangleMesh mesh = PropGenerator.generate(PropCategory.CHEST, 3).mesh();
+        PinholeCamera cam = PinholeCamera.orbit(Vector3f.ZERO, 1.5f, 30, 20, FOV, 24, 24);
+        float[] col = mesh.colours();
+        int[] idx = mesh.indices();
+        PropRenderer.View plain = PropRenderer.render(mesh, cam, 2);
+        PropRenderer.View surfaced = PropRenderer.render(mesh, cam, 2, new PropRenderer.Surface() {
+            @Override
+            public boolean covers(int t, double w0, double w1, double w2) {
+                return true;
+            }
+
+            @Override
+            public void colour(int t, double w0, double w1, double w2, double area, double[] out) {
+                assertTrue(area > 0);
+                for (int c = 0; c < 3; c++) {
+                    out[c] = w0 * col[4 * idx[3 * t] + c] + w1 * col[4 * idx[3 * t + 1] + c]
+                            + w2 * col[4 * idx[3 * t + 2] + c];
+                }
+            }
+        });
+        assertArrayEquals(plain.rgb(), surfaced.rgb());
+        assertArrayEquals(plain.alpha(), surfaced.alpha());
+        assertArrayEquals(plain.depth(), surfaced.depth());
+        assertArrayEquals(plain.normal(), surfaced.normal());
+        PropRenderer.View none = PropRenderer.render(mesh, cam, 2, new PropRenderer.Surface() {
+            @Override
+            public boolean covers(int t, double w0, double w1, double w2) {
+                return false;
+            }
+
+            @Override
+            public void colour(int t, double w0, double w1, double w2, double area, double[] out) {
+                throw new AssertionError("no sample is kept");
+            }
+        });
+        for (float a : none.alpha()) {
+            assertEquals(0f, a);
+        }
+        assertThrows(IllegalArgumentException.class, () -> PropRenderer.render(mesh, cam, 2, null));
+    }
+
+    @Test
     void edgesThroughPixelCentresGiveFractionalCoverage() {
         // half side 0.46875 at depth 2 projects to 7.5 pixels: edges at 8.5 and 23.5, through pixel centres
         PinholeCamera cam = PinholeCamera.orbit(Vector3f.ZERO, 2f, 0, 0, FOV, 32, 32);

@@ -19,6 +19,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,7 +38,7 @@ final class DatasetWriter {
     static final int FORMAT_VERSION = 1;
     /** Array names, in the order they are written. */
     static final List<String> ARRAYS = List.of("rgb", "alpha", "depth", "normal", "cam", "label", "seed", "yaw",
-            "view");
+            "view", "cond");
     private static final int PREVIEW_PROPS = 8;
 
     /**
@@ -85,6 +86,56 @@ final class DatasetWriter {
     private DatasetWriter() {
     }
 
+    /** What the props are: the procedural generator, or game art. */
+    interface Source {
+        /**
+         * The render tasks of a split, in dataset order.
+         *
+         * @param split the split
+         * @param count how many were asked for
+         * @param res image size
+         * @param supersample samples per pixel per axis
+         * @return one task per prop (at most {@code count})
+         */
+        List<Callable<RenderedProp>> tasks(DatasetSplit split, int count, int res, int supersample);
+
+        /**
+         * Adds this source's description to the manifest (generator, seeds, assets).
+         *
+         * @param manifest the manifest being built (not null)
+         */
+        void describe(Map<String, Object> manifest);
+    }
+
+    /** The procedural props: seeds {@code 0, 1, 2, ...} split by {@link DatasetSplit#of(long)}. */
+    static final Source PROCEDURAL = new Source() {
+        @Override
+        public List<Callable<RenderedProp>> tasks(DatasetSplit split, int count, int res, int supersample) {
+            List<Callable<RenderedProp>> out = new ArrayList<>();
+            for (long seed : PropPose.seeds(split, count)) {
+                out.add(() -> RenderedProp.render(seed, res, supersample));
+            }
+            return out;
+        }
+
+        @Override
+        public void describe(Map<String, Object> m) {
+            m.put("seeds", "i = 0, 1, 2, ...; seed = i; category = PropCategory.values()[i % 10]; split ="
+                    + " DatasetSplit.of(seed); the first N of each split");
+            List<String> cats = new ArrayList<>();
+            for (PropCategory c : PropCategory.values()) {
+                cats.add(c.name());
+            }
+            m.put("categories", cats);
+            Map<String, Object> gen = new LinkedHashMap<>();
+            gen.put("props", PropGenerator.class.getName());
+            gen.put("boundingRadius", PropGenerator.BOUNDING_RADIUS);
+            gen.put("renderer", PropRenderer.class.getName());
+            gen.put("writer", DatasetTool.class.getName());
+            m.put("generator", gen);
+        }
+    };
+
     /** @return the directory name of a split: train, val or test */
     static String dirName(DatasetSplit s) {
         return switch (s) {
@@ -117,9 +168,24 @@ final class DatasetWriter {
      * @throws IOException on I/O failure
      */
     static Map<String, Object> write(Settings settings) throws IOException {
+        return write(settings, PROCEDURAL);
+    }
+
+    /**
+     * Renders and writes everything from a source.
+     *
+     * @param settings what to write (not null)
+     * @param source the props (not null)
+     * @return the manifest as written (a JSON tree of maps and lists)
+     * @throws IOException on I/O failure
+     */
+    static Map<String, Object> write(Settings settings, Source source) throws IOException {
         long start = System.nanoTime();
         Files.createDirectories(settings.out());
-        Map<DatasetSplit, List<Long>> seeds = selectSeeds(settings);
+        Map<DatasetSplit, List<Callable<RenderedProp>>> seeds = new EnumMap<>(DatasetSplit.class);
+        for (DatasetSplit s : DatasetSplit.values()) {
+            seeds.put(s, source.tasks(s, settings.count(s), settings.res(), settings.supersample()));
+        }
         Map<String, Object> splits = new LinkedHashMap<>();
         List<RenderedProp> previewProps = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
@@ -131,38 +197,44 @@ final class DatasetWriter {
         int done = 0;
         try {
             for (DatasetSplit split : DatasetSplit.values()) {
-                List<Long> list = seeds.get(split);
+                List<Callable<RenderedProp>> list = seeds.get(split);
                 if (list.isEmpty()) {
                     continue;
                 }
                 Path dir = settings.out().resolve(dirName(split));
                 Files.createDirectories(dir);
                 List<Object> shards = new ArrayList<>();
+                int count = 0;
                 for (int first = 0; first < list.size(); first += settings.shard()) {
-                    List<Long> shardSeeds = list.subList(first, Math.min(list.size(), first + settings.shard()));
+                    List<Callable<RenderedProp>> shardSeeds = list.subList(first,
+                            Math.min(list.size(), first + settings.shard()));
                     String stem = String.format("shard-%05d", first / settings.shard());
-                    Map<String, String> files = writeShard(dir, stem, shardSeeds, settings, pool, previewProps);
+                    long[] seedRange = new long[2];
+                    int[] written = new int[1];
+                    Map<String, String> files = writeShard(dir, stem, shardSeeds, settings, pool, previewProps,
+                            seedRange, written);
                     done += shardSeeds.size();
+                    count += written[0];
                     double s = (System.nanoTime() - start) / 1e9;
                     LOG.info(String.format("%s/%s: %d props; %d/%d done, %.1f s, %.1f ms/prop", dirName(split), stem,
-                            shardSeeds.size(), done, total, s, 1000 * s / done));
+                            written[0], done, total, s, 1000 * s / done));
                     Map<String, Object> shard = new LinkedHashMap<>();
-                    shard.put("count", shardSeeds.size());
-                    shard.put("firstSeed", shardSeeds.get(0));
-                    shard.put("lastSeed", shardSeeds.get(shardSeeds.size() - 1));
+                    shard.put("count", written[0]);
+                    shard.put("firstSeed", seedRange[0]);
+                    shard.put("lastSeed", seedRange[1]);
                     shard.put("files", files);
                     shards.add(shard);
                 }
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("split", split.name());
-                entry.put("count", list.size());
+                entry.put("count", count);
                 entry.put("shards", shards);
                 splits.put(dirName(split), entry);
             }
         } finally {
             pool.shutdownNow();
         }
-        Map<String, Object> manifest = manifest(settings, splits);
+        Map<String, Object> manifest = manifest(settings, splits, source);
         String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(manifest) + "\n";
         NpyFile.writeAtomically(settings.out().resolve("manifest.json"), json.getBytes(StandardCharsets.UTF_8));
         if (settings.preview() != null) {
@@ -176,11 +248,26 @@ final class DatasetWriter {
         return manifest;
     }
 
-    private static Map<String, String> writeShard(Path dir, String stem, List<Long> seeds, Settings st,
-            ExecutorService pool, List<RenderedProp> previewProps) throws IOException {
-        long n = seeds.size();
+    private static Map<String, String> writeShard(Path dir, String stem, List<Callable<RenderedProp>> seeds,
+            Settings st, ExecutorService pool, List<RenderedProp> previewProps, long[] seedRange, int[] written)
+            throws IOException {
         int r = st.res();
         int v = RenderedProp.VIEWS;
+        // render the whole shard first (tasks may skip a prop by returning null), then write what was rendered
+        List<RenderedProp> done = new ArrayList<>();
+        ArrayDeque<Future<RenderedProp>> queue = new ArrayDeque<>();
+        int next = 0;
+        int window = 4 * st.threads();
+        while (next < seeds.size() || !queue.isEmpty()) {
+            while (next < seeds.size() && queue.size() < window) {
+                queue.add(pool.submit(seeds.get(next++)));
+            }
+            RenderedProp p = take(queue.poll());
+            if (p != null) {
+                done.add(p);
+            }
+        }
+        long n = done.size();
         Map<String, String> names = new LinkedHashMap<>();
         List<NpyFile> files = new ArrayList<>();
         try {
@@ -196,27 +283,25 @@ final class DatasetWriter {
                     case "label", "seed" -> new NpyFile(dir.resolve(file), "<i8", new long[] {n});
                     case "yaw" -> new NpyFile(dir.resolve(file), "<f4", new long[] {n});
                     case "view" -> new NpyFile(dir.resolve(file), "<f4", new long[] {n, v, 2});
+                    case "cond" -> new NpyFile(dir.resolve(file), "|u1", new long[] {n, r, r, 3});
                     default -> throw new IllegalStateException(name);
                 });
             }
-            ArrayDeque<Future<RenderedProp>> queue = new ArrayDeque<>();
-            int next = 0;
-            int window = 4 * st.threads();
-            while (next < seeds.size() || !queue.isEmpty()) {
-                while (next < seeds.size() && queue.size() < window) {
-                    long seed = seeds.get(next++);
-                    queue.add(pool.submit(() -> RenderedProp.render(seed, r, st.supersample())));
+            for (RenderedProp p : done) {
+                if (p == done.get(0)) {
+                    seedRange[0] = p.seed();
                 }
-                RenderedProp p = take(queue.poll());
+                seedRange[1] = p.seed();
                 files.get(0).write(p.rgb());
                 files.get(1).write(p.alpha());
                 files.get(2).write(p.depth());
                 files.get(3).write(p.normal());
                 files.get(4).write(p.cam());
-                files.get(5).writeLong(p.category().ordinal());
+                files.get(5).writeLong(p.label());
                 files.get(6).writeLong(p.seed());
                 files.get(7).writeFloat(p.yaw());
                 files.get(8).write(p.views());
+                files.get(9).write(p.cond());
                 if (previewProps.size() < PREVIEW_PROPS) {
                     previewProps.add(p);
                 }
@@ -229,6 +314,7 @@ final class DatasetWriter {
                 f.close();
             }
         }
+        written[0] = (int) n;
         return names;
     }
 
@@ -246,7 +332,7 @@ final class DatasetWriter {
         }
     }
 
-    private static Map<String, Object> manifest(Settings st, Map<String, Object> splits) {
+    private static Map<String, Object> manifest(Settings st, Map<String, Object> splits, Source source) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", "gen3d-prop-renders");
         m.put("formatVersion", FORMAT_VERSION);
@@ -291,26 +377,26 @@ final class DatasetWriter {
         arrays.put("seed", "<i8 [N] prop seed");
         arrays.put("yaw", "<f4 [N] degrees");
         arrays.put("view", "<f4 [N, 9, 2] azimuth, elevation (degrees) in the canonical frame");
+        arrays.put("cond", "|u1 [N, R, R, 3] the model's condition: the input view rendered as a picture on white at a"
+                + " jittered size and distance, prepared by InputImages.prepare as the service prepares a user's"
+                + " picture (sRGB on white)");
         m.put("arrays", arrays);
-        m.put("seeds", "i = 0, 1, 2, ...; seed = i; category = PropCategory.values()[i % 10]; split ="
-                + " DatasetSplit.of(seed); the first N of each split");
+        Map<String, Object> cond = new LinkedHashMap<>();
+        cond.put("preparation", "io.github.gen3d.image.InputImages.prepare, default options (object fills "
+                + "75 % of the frame)");
+        cond.put("pictureSide", List.of(RenderedProp.COND_MIN_SIDE, RenderedProp.COND_MAX_SIDE));
+        cond.put("distanceOverRadius", List.of(RenderedProp.COND_MIN_DISTANCE, RenderedProp.COND_MAX_DISTANCE));
+        cond.put("randomness", String.format("SplitMix64(seed ^ 0x%X): side, then distance",
+                RenderedProp.COND_SEED_SALT));
+        m.put("condition", cond);
         m.put("splits", splits);
-        List<String> cats = new ArrayList<>();
-        for (PropCategory c : PropCategory.values()) {
-            cats.add(c.name());
-        }
-        m.put("categories", cats);
-        Map<String, Object> gen = new LinkedHashMap<>();
-        gen.put("props", PropGenerator.class.getName());
-        gen.put("boundingRadius", PropGenerator.BOUNDING_RADIUS);
-        gen.put("renderer", PropRenderer.class.getName());
-        gen.put("writer", DatasetTool.class.getName());
-        m.put("generator", gen);
+        source.describe(m);
         return m;
     }
 
     /**
-     * Writes a contact sheet: one row per prop, one column per view, RGB composited on white.
+     * Writes a contact sheet: one row per prop, one column per view, RGB composited on white, and last the condition
+     * image.
      *
      * @param path PNG path (not null)
      * @param props the props (not null)
@@ -321,7 +407,7 @@ final class DatasetWriter {
         int v = RenderedProp.VIEWS;
         int gap = 2;
         int rows = Math.max(1, props.size());
-        BufferedImage img = new BufferedImage(v * (res + gap) + gap, rows * (res + gap) + gap,
+        BufferedImage img = new BufferedImage((v + 1) * (res + gap) + gap, rows * (res + gap) + gap,
                 BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < img.getHeight(); y++) {
             for (int x = 0; x < img.getWidth(); x++) {
@@ -343,6 +429,13 @@ final class DatasetWriter {
                         }
                         img.setRGB(gap + view * (res + gap) + i, gap + row * (res + gap) + j, rgb);
                     }
+                }
+            }
+            for (int j = 0; j < res; j++) {
+                for (int i = 0; i < res; i++) {
+                    int q = 3 * (j * res + i);
+                    int rgb = ((p.cond()[q] & 0xFF) << 16) | ((p.cond()[q + 1] & 0xFF) << 8) | (p.cond()[q + 2] & 0xFF);
+                    img.setRGB(gap + v * (res + gap) + i, gap + row * (res + gap) + j, rgb);
                 }
             }
         }

@@ -23,7 +23,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Collects the rows of an evaluation and writes {@code results.csv}, {@code table.md} and {@code grid.png}
- * (atomically: temporary sibling, then a move).
+ * (atomically: temporary sibling, then a move). The table's rows are the sampler modes followed by the baselines
+ * ({@link EvaluateTool#BASELINES}); the grid shows the sampler modes.
  */
 final class EvalReport {
     /** Novel views shown per prop in the grid. */
@@ -35,7 +36,10 @@ final class EvalReport {
 
     private final Path out;
     private final List<SamplerSettings.Mode> modes;
+    /** Every mode's name in table order: the sampler modes, then the baselines. */
+    private final List<String> columns;
     private final DatasetSplit split;
+    private final String subject;
     private final List<EvalRow> rows = new ArrayList<>();
     private final List<GridRow> grid = new ArrayList<>();
     private String sampling;
@@ -43,23 +47,46 @@ final class EvalReport {
     /** The pictures of one grid row. */
     static final class GridRow {
         final long seed;
-        final PropCategory category;
+        final String label;
         final int res;
         float[] input;
         final float[][] truth = new float[GRID_VIEWS][];
         final Map<SamplerSettings.Mode, float[][]> renders = new EnumMap<>(SamplerSettings.Mode.class);
 
-        GridRow(long seed, PropCategory category, int res) {
+        /**
+         * @param seed the prop seed
+         * @param label what the grid writes under its input (e.g. {@code #6 rock})
+         * @param res render size
+         */
+        GridRow(long seed, String label, int res) {
             this.seed = seed;
-            this.category = category;
+            this.label = label;
             this.res = res;
         }
     }
 
     EvalReport(Path out, List<SamplerSettings.Mode> modes, DatasetSplit split) throws IOException {
+        this(out, modes, split, "props");
+    }
+
+    /**
+     * @param out the output folder (created)
+     * @param modes the sampler modes, in column order
+     * @param split the split evaluated
+     * @param subject what was evaluated, plural, for the table's text: {@code props} or {@code game-art assets}
+     * @throws IOException when the folder cannot be created
+     */
+    EvalReport(Path out, List<SamplerSettings.Mode> modes, DatasetSplit split, String subject) throws IOException {
         this.out = out;
-        this.modes = modes;
+        this.modes = List.copyOf(modes);
+        List<String> c = new ArrayList<>();
+        for (SamplerSettings.Mode m : modes) {
+            c.add(EvaluateTool.modeName(m));
+        }
+        c.addAll(EvaluateTool.BASELINES);
+        this.columns = List.copyOf(c);
         this.split = split;
+        this.subject = subject;
         Files.createDirectories(out);
     }
 
@@ -100,31 +127,41 @@ final class EvalReport {
         return res * Math.max(1, (MIN_TILE + res - 1) / res);
     }
 
-    /** Prints the progress line and the running means of each mode. */
-    void progress(int done, int total, long seed, PropCategory category) {
+    /**
+     * Prints the progress line and the running means of each mode.
+     *
+     * @param done props done
+     * @param total props in all
+     * @param seed the last prop's seed
+     * @param label the last prop's category or name
+     */
+    void progress(int done, int total, long seed, String label) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "prop %d/%d (seed %d, %s)", done, total, seed,
-                category.name().toLowerCase(Locale.ROOT)));
-        for (SamplerSettings.Mode m : modes) {
+                label));
+        for (String m : columns) {
             Stats[] st = stats(rowsOf(m, null));
-            sb.append(String.format(Locale.ROOT, "%n  %-12s n=%d failed=%d psnr %.2f masked %.2f ssim %.3f chamfer"
-                    + " %.4f fscore %.3f sampling %.1f s mesh %.1f s", EvaluateTool.modeName(m), st[0].n,
-                    failed(m), st[0].mean, st[1].mean, st[2].mean, st[3].mean, st[4].mean, st[5].mean, st[6].mean));
+            sb.append(String.format(Locale.ROOT, "%n  %-14s n=%d failed=%d psnr %.2f masked %.2f ssim %.3f", m,
+                    st[0].n, failed(m), st[0].mean, st[1].mean, st[2].mean));
+            if (!EvaluateTool.BASELINES.contains(m)) {
+                sb.append(String.format(Locale.ROOT, " chamfer %.4f fscore %.3f sampling %.1f s mesh %.1f s",
+                        st[3].mean, st[4].mean, st[5].mean, st[6].mean));
+            }
         }
         System.out.println(sb);
     }
 
-    private List<EvalRow> rowsOf(SamplerSettings.Mode m, PropCategory c) {
+    private List<EvalRow> rowsOf(String m, PropCategory c) {
         List<EvalRow> out = new ArrayList<>();
         for (EvalRow r : rows) {
-            if (r.mode() == m && r.ok() && (c == null || r.category() == c)) {
+            if (r.mode().equals(m) && r.ok() && (c == null || r.category() == c)) {
                 out.add(r);
             }
         }
         return out;
     }
 
-    private int failed(SamplerSettings.Mode m) {
-        return (int) rows.stream().filter(r -> r.mode() == m && !r.ok()).count();
+    private int failed(String m) {
+        return (int) rows.stream().filter(r -> r.mode().equals(m) && !r.ok()).count();
     }
 
     /** Mean and population standard deviation of n values. */
@@ -163,67 +200,117 @@ final class EvalReport {
         for (String m : EvalRow.METRICS) {
             sb.append(',').append(m);
         }
-        sb.append(",error\n");
+        sb.append(",name,error\n");
         for (EvalRow r : rows) {
-            sb.append(r.seed()).append(',').append(r.category().name().toLowerCase(Locale.ROOT)).append(',')
-                    .append(EvaluateTool.modeName(r.mode())).append(',').append(r.ok() ? "ok" : "failed");
+            sb.append(r.seed()).append(',')
+                    .append(r.category() == null ? "" : r.category().name().toLowerCase(Locale.ROOT)).append(',')
+                    .append(r.mode()).append(',').append(r.ok() ? "ok" : "failed");
             double[] v = r.metrics();
             for (int k = 0; k < v.length; k++) {
                 sb.append(',');
-                if (k >= 7) {
+                if (k == EvalRow.GAUSSIANS || k == EvalRow.TRIANGLES) {
                     sb.append((long) v[k]);
                 } else {
                     sb.append(Double.isNaN(v[k]) ? "NaN" : String.format(Locale.ROOT, "%.6f", v[k]));
                 }
             }
             sb.append(',');
+            if (r.name() != null) {
+                sb.append(quoted(r.name()));
+            }
+            sb.append(',');
             if (!r.ok()) {
-                sb.append('"').append(r.error().replace('"', '\'').replace('\n', ' ').replace('\r', ' ')).append('"');
+                sb.append(quoted(r.error()));
             }
             sb.append('\n');
         }
         NpyFile.writeAtomically(out.resolve("results.csv"), sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes {@code table.md}. */
+    /** A text field in double quotes, its quotes and line breaks replaced. */
+    private static String quoted(String s) {
+        return '"' + s.replace('"', '\'').replace('\n', ' ').replace('\r', ' ') + '"';
+    }
+
+    /** A mean ± standard deviation cell, or "–" when there is no value. */
+    private static String cell(Stats st, String fmt) {
+        return Double.isNaN(st.mean) ? "–" : String.format(Locale.ROOT, fmt + " ± " + fmt, st.mean, st.std);
+    }
+
+    /**
+     * The text of {@code table.md}.
+     *
+     * @param views novel views per prop
+     * @return the markdown
+     */
     String table(int views) {
         StringBuilder sb = new StringBuilder("# Evaluation\n\n");
         if (sampling != null) {
             sb.append("Sampling: ").append(sampling).append(".\n\n");
         }
-        sb.append(String.format(Locale.ROOT, "Mean ± standard deviation over the %s props that did not fail (n);"
-                + " image metrics averaged over %d novel views per prop.%n%n",
-                split.name().toLowerCase(Locale.ROOT), views));
+        sb.append(String.format(Locale.ROOT, "Mean ± standard deviation over the %s %s that did not fail (n);"
+                + " image metrics averaged over %d novel views per prop. Baselines: %s = the input view, uncropped"
+                + " at the rig's framing, as the prediction of every novel view; %s = a white image (no sampling,"
+                + " no mesh).%n%n", split.name().toLowerCase(Locale.ROOT), subject, views, EvaluateTool.INPUT_REPEATED,
+                EvaluateTool.ALL_WHITE));
         sb.append("| mode | n | failed | PSNR (dB) | masked PSNR (dB) | SSIM | Chamfer | F-score@0.05 | sampling (s)"
                 + " | mesh (s) | Gaussians | triangles |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         String[] fmt = {"%.2f", "%.2f", "%.3f", "%.4f", "%.3f", "%.2f", "%.2f", "%.0f", "%.0f"};
-        for (SamplerSettings.Mode m : modes) {
+        for (String m : columns) {
             Stats[] st = stats(rowsOf(m, null));
-            sb.append("| ").append(EvaluateTool.modeName(m)).append(" | ").append(st[0].n).append(" | ")
-                    .append(failed(m));
-            for (int k = 0; k < st.length; k++) {
-                sb.append(" | ").append(String.format(Locale.ROOT, fmt[k] + " ± " + fmt[k], st[k].mean, st[k].std));
+            boolean baseline = EvaluateTool.BASELINES.contains(m);
+            sb.append("| ").append(m).append(" | ").append(st[0].n).append(" | ").append(failed(m));
+            for (int k = 0; k < fmt.length; k++) {
+                sb.append(" | ").append(baseline && k >= 3 ? "–" : cell(st[k], fmt[k]));
+            }
+            sb.append(" |\n");
+        }
+        sb.append(String.format(Locale.ROOT, "%n## Level and elevated views%n%nThe image metrics over the level novel"
+                + " views (elevation 0°, even k) and over the elevated ones (%s°, odd k) separately.%n%n",
+                fmtDegrees(EvaluateTool.NOVEL_ELEVATION_ODD)));
+        sb.append("| mode | n | PSNR level | PSNR elevated | masked PSNR level | masked PSNR elevated | SSIM level"
+                + " | SSIM elevated |\n|---|---|---|---|---|---|---|---|\n");
+        int base = EvalRow.TRIANGLES + 1;
+        for (String m : columns) {
+            Stats[] st = stats(rowsOf(m, null));
+            sb.append("| ").append(m).append(" | ").append(st[0].n);
+            for (int k = 0; k < 3; k++) {
+                String f = fmt[k];
+                sb.append(" | ").append(cell(st[base + k], f)).append(" | ").append(cell(st[base + 3 + k], f));
             }
             sb.append(" |\n");
         }
         SamplerSettings.Mode per = modes.contains(SamplerSettings.Mode.SYNERGY) ? SamplerSettings.Mode.SYNERGY
                 : modes.get(0);
-        sb.append("\n## Per category (").append(EvaluateTool.modeName(per)).append(")\n\n");
-        sb.append("| category | n | masked PSNR (dB) | Chamfer |\n|---|---|---|---|\n");
+        String perName = EvaluateTool.modeName(per);
+        StringBuilder cats = new StringBuilder();
         for (PropCategory c : PropCategory.values()) {
-            List<EvalRow> rs = rowsOf(per, c);
+            List<EvalRow> rs = rowsOf(perName, c);
             if (rs.isEmpty()) {
                 continue;
             }
             Stats[] st = stats(rs);
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.4f |%n", c.name().toLowerCase(Locale.ROOT),
+            cats.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.4f |%n", c.name().toLowerCase(Locale.ROOT),
                     st[0].n, st[1].mean, st[3].mean));
+        }
+        if (cats.length() > 0) {
+            sb.append("\n## Per category (").append(perName).append(")\n\n");
+            sb.append("| category | n | masked PSNR (dB) | Chamfer |\n|---|---|---|---|\n").append(cats);
         }
         return sb.toString();
     }
 
-    /** Writes all three outputs. */
+    private static String fmtDegrees(float d) {
+        return d == Math.rint(d) ? Integer.toString((int) d) : Float.toString(d);
+    }
+
+    /**
+     * Writes all three outputs.
+     *
+     * @param views novel views per prop
+     * @throws IOException on failure
+     */
     void writeAll(int views) throws IOException {
         writeCsv();
         NpyFile.writeAtomically(out.resolve("table.md"), table(views).getBytes(StandardCharsets.UTF_8));
@@ -272,7 +359,7 @@ final class EvalReport {
                 }
             }
             g.setColor(Color.BLACK);
-            g.drawString("#" + row.seed + " " + row.category.name().toLowerCase(Locale.ROOT), 3, y + t - 4);
+            g.drawString(row.label, 3, y + t - 4);
         }
         g.setColor(Color.GRAY);
         g.setStroke(new BasicStroke(1f));

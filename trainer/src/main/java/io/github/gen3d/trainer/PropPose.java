@@ -119,26 +119,4 @@ record PropPose(long seed, PropCategory category, float yaw, float[] azimuths, f
         }
         return new TriangleMesh(pos, nrm, m.colours(), m.indices());
     }
-
-    /** SplitMix64 with the same constants as the plugin's (package-private) dataset generator. */
-    static final class SplitMix64 {
-        private long state;
-
-        SplitMix64(long seed) {
-            state = seed;
-        }
-
-        long nextLong() {
-            state += 0x9E3779B97F4A7C15L;
-            long z = state;
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            return z ^ (z >>> 31);
-        }
-
-        /** @return uniform in [0, 1) */
-        double nextDouble() {
-            return (nextLong() >>> 11) * 0x1.0p-53;
-        }
-    }
 }

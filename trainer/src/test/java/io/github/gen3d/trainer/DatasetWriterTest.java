@@ -57,8 +57,8 @@ class DatasetWriterTest {
     void bytesDoNotDependOnTheThreadCount() throws IOException {
         List<Path> a = files(one);
         assertEquals(a, files(two));
-        // 2 train shards + 1 val shard, 9 arrays each, manifest, preview; no temporary files left
-        assertEquals(3 * 9 + 2, a.size(), a.toString());
+        // 2 train shards + 1 val shard, 10 arrays each, manifest, preview; no temporary files left
+        assertEquals(3 * 10 + 2, a.size(), a.toString());
         for (Path p : a) {
             assertArrayEquals(Files.readAllBytes(one.resolve(p)), Files.readAllBytes(two.resolve(p)), p.toString());
             assertTrue(!p.getFileName().toString().startsWith("."), p.toString());
@@ -75,7 +75,8 @@ class DatasetWriterTest {
                 "label", new Object[] {"<i8", new long[] {1}},
                 "seed", new Object[] {"<i8", new long[] {1}},
                 "yaw", new Object[] {"<f4", new long[] {1}},
-                "view", new Object[] {"<f4", new long[] {1, 9, 2}});
+                "view", new Object[] {"<f4", new long[] {1, 9, 2}},
+                "cond", new Object[] {"|u1", new long[] {1, RES, RES, 3}});
         for (String split : new String[] {"train/shard-00000", "train/shard-00001", "val/shard-00000"}) {
             for (Map.Entry<String, Object[]> e : expected.entrySet()) {
                 NpyReader.Array a = NpyReader.read(one.resolve(split + "." + e.getKey() + ".npy"));

@@ -33,26 +33,51 @@ class EvaluateToolTest {
                 SamplerSettings.Mode.NO_2D_PRIOR);
         List<EvalRow> rows = EvaluateTool.evaluate(new EvaluateTool.Settings(TINY, DatasetSplit.TEST, 2, 2, 3f,
                 modes, 4, 32, out, 0, 6, false, null, 30));
-        assertEquals(6, rows.size());
+        // per prop: the three modes, then the two baselines
+        List<String> names = List.of("synergy", "2d-only", "no-2d-prior", "input-repeated", "all-white");
+        assertEquals(2 * names.size(), rows.size());
         List<Long> seeds = PropPose.seeds(DatasetSplit.TEST, 2);
         for (int i = 0; i < rows.size(); i++) {
             EvalRow r = rows.get(i);
             assertTrue(r.ok(), () -> "failed: " + r);
-            assertEquals(seeds.get(i / 3), r.seed());
-            assertEquals(modes.get(i % 3), r.mode());
-            for (double v : r.metrics()) {
-                assertTrue(Double.isFinite(v), () -> "not finite: " + r);
+            assertEquals(seeds.get(i / names.size()), r.seed());
+            assertEquals(PropPose.of(r.seed()).category(), r.category());
+            assertNull(r.name());
+            assertEquals(names.get(i % names.size()), r.mode());
+            double[] v = r.metrics();
+            for (int k = 0; k < v.length; k++) {
+                boolean imageMetric = k < 3 || k > EvalRow.TRIANGLES;
+                if (imageMetric || !r.baseline()) {
+                    int kk = k;
+                    assertTrue(Double.isFinite(v[k]), () -> "not finite: " + EvalRow.METRICS[kk] + " of " + r);
+                }
             }
-            assertTrue(r.gaussians() > 0, () -> "no Gaussians: " + r);
+            if (r.baseline()) {
+                assertTrue(Double.isNaN(r.chamfer()) && Double.isNaN(r.fScore()) && r.gaussians() == 0, r::toString);
+            } else {
+                assertTrue(r.gaussians() > 0, () -> "no Gaussians: " + r);
+            }
+            // 4 views: 0 and 2 level, 1 and 3 elevated; the overall mean is the mean of the two halves
+            assertEquals((r.level().psnr() + r.elevated().psnr()) / 2, r.psnr(), 1e-9, r::toString);
+            assertEquals((r.level().ssim() + r.elevated().ssim()) / 2, r.ssim(), 1e-9, r::toString);
         }
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-        assertEquals(1 + 6, csv.size());
-        assertTrue(csv.get(0).startsWith("seed,category,mode,status,psnr,masked_psnr,ssim,chamfer,fscore,"));
+        assertEquals(1 + 10, csv.size());
+        assertEquals("seed,category,mode,status,psnr,masked_psnr,ssim,chamfer,fscore,seconds_sampling,seconds_mesh,"
+                + "gaussians,triangles,psnr_level,masked_psnr_level,ssim_level,psnr_elevated,masked_psnr_elevated,"
+                + "ssim_elevated,name,error", csv.get(0));
         assertTrue(csv.get(1).startsWith(seeds.get(0) + ","), csv.get(1));
+        assertTrue(csv.get(4).startsWith(seeds.get(0) + "," + PropPose.of(seeds.get(0)).category().name()
+                .toLowerCase(java.util.Locale.ROOT) + ",input-repeated,ok,"), csv.get(4));
+        assertTrue(csv.get(5).contains(",all-white,ok,") && csv.get(5).contains(",NaN,NaN,NaN,NaN,0,0,"),
+                csv.get(5));
         String table = Files.readString(out.resolve("table.md"));
-        for (String m : List.of("| synergy | 2 | 0 |", "| 2d-only | 2 | 0 |", "| no-2d-prior | 2 | 0 |")) {
+        for (String m : List.of("| synergy | 2 | 0 |", "| 2d-only | 2 | 0 |", "| no-2d-prior | 2 | 0 |",
+                "| input-repeated | 2 | 0 |", "| all-white | 2 | 0 |", "## Level and elevated views",
+                "| mode | n | PSNR level | PSNR elevated |")) {
             assertTrue(table.contains(m), () -> m + " missing from\n" + table);
         }
+        assertTrue(table.contains(" | – | – | – | – | – | – |\n"), () -> "baselines have no mesh\n" + table);
         assertTrue(table.contains("## Per category (synergy)"), table);
         assertTrue(table.contains("2 DDIM steps, guidance 3.0, synergy refinement 1.0 → 1.0 (full), input fit 30"
                 + " steps"), table);
@@ -79,7 +104,7 @@ class EvaluateToolTest {
             RenderedProp rendered = RenderedProp.render(seed, 8, 1);
             PropPose pose = PropPose.of(seed);
             assertEquals(rendered.yaw(), pose.yaw());
-            assertEquals(rendered.category(), pose.category());
+            assertEquals(rendered.label(), pose.category().ordinal());
             assertEquals(0f, rendered.views()[0]);
             assertEquals(rendered.views()[1], pose.inputElevation());
             PinholeCamera input = EvaluateTool.inputCamera(pose, 8);
@@ -116,9 +141,14 @@ class EvaluateToolTest {
         assertEquals(Path.of("build/eval"), t.out);
         assertEquals(0, t.seed);
         assertEquals(6, t.grid);
-        new CommandLine(t).parseArgs("--modes", "2d-only,synergy", "--views", "8");
+        assertNull(t.art, "the procedural props unless --art");
+        assertEquals(4, t.perGroup);
+        new CommandLine(t).parseArgs("--modes", "2d-only,synergy", "--views", "8", "--art", "/work/0ad/ex/art",
+                "--per-group", "2");
         assertEquals(List.of("2d-only", "synergy"), t.modes);
         assertEquals(8, t.views);
+        assertEquals(Path.of("/work/0ad/ex/art"), t.art);
+        assertEquals(2, t.perGroup);
     }
 
     @Test
@@ -126,7 +156,10 @@ class EvaluateToolTest {
         // on the validation split, which --split VALIDATION selects for choosing settings
         List<EvalRow> rows = EvaluateTool.evaluate(new EvaluateTool.Settings(TINY, DatasetSplit.VALIDATION, 2, 2,
                 null, List.of(SamplerSettings.Mode.SYNERGY), 4, 16, out, 0, 1, true, null, 0));
-        assertEquals(PropPose.seeds(DatasetSplit.VALIDATION, 2), rows.stream().map(EvalRow::seed).toList());
+        assertEquals(PropPose.seeds(DatasetSplit.VALIDATION, 2), rows.stream().filter(r -> !r.baseline())
+                .map(EvalRow::seed).toList());
+        assertEquals(List.of("synergy", "input-repeated", "all-white"), rows.subList(0, 3).stream()
+                .map(EvalRow::mode).toList(), "the baselines come with any --modes");
         for (EvalRow r : rows) {
             assertEquals(DatasetSplit.VALIDATION, DatasetSplit.of(r.seed()));
         }
@@ -149,25 +182,45 @@ class EvaluateToolTest {
     void failedPropsAreRowsCountedInTheTable(@TempDir Path out) throws Exception {
         EvalReport report = new EvalReport(out, List.of(SamplerSettings.Mode.SYNERGY,
                 SamplerSettings.Mode.TWO_D_ONLY), DatasetSplit.TEST);
-        report.add(new EvalRow(6, PropCategory.ROCK, SamplerSettings.Mode.SYNERGY, null, 20, 15, 0.5, 0.1, 0.4, 2,
-                1, 100, 50));
-        report.add(new EvalRow(6, PropCategory.ROCK, SamplerSettings.Mode.TWO_D_ONLY, null, 22, 17, 0.7, 0.3, 0.2,
-                1, 1, 100, 60));
-        report.add(EvalRow.failed(13, PropCategory.POTION, SamplerSettings.Mode.SYNERGY,
+        report.add(row(6, PropCategory.ROCK, "synergy", 20, 15, 0.5, 0.1, 0.4, 2, 1, 100, 50));
+        report.add(row(6, PropCategory.ROCK, "2d-only", 22, 17, 0.7, 0.3, 0.2, 1, 1, 100, 60));
+        EvalRow.Image img = new EvalRow.Image(12, 6, 0.4);
+        report.add(EvalRow.baseline(6, PropCategory.ROCK, null, "input-repeated", img, img, img));
+        report.add(EvalRow.baseline(6, PropCategory.ROCK, null, "all-white", img, img, img));
+        report.add(EvalRow.failed(13, PropCategory.POTION, null, "synergy",
                 new IllegalStateException("reconstructor returned a \"NaN\"\nat step 1")));
-        report.add(new EvalRow(13, PropCategory.POTION, SamplerSettings.Mode.TWO_D_ONLY, null, 24, 19, 0.9, 0.5, 0.6,
-                1, 1, 100, 70));
+        report.add(row(13, PropCategory.POTION, "2d-only", 24, 19, 0.9, 0.5, 0.6, 1, 1, 100, 70));
+        report.add(EvalRow.baseline(13, PropCategory.POTION, null, "input-repeated", new EvalRow.Image(14, 8, 0.6),
+                new EvalRow.Image(15, 9, 0.7), new EvalRow.Image(13, 7, 0.5)));
+        report.add(EvalRow.failed(13, PropCategory.POTION, null, "all-white", new IllegalArgumentException()));
         report.writeAll(4);
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-        assertEquals(5, csv.size());
-        assertEquals("13,potion,synergy,failed,NaN,NaN,NaN,NaN,NaN,NaN,NaN,0,0,"
-                + "\"IllegalStateException: reconstructor returned a 'NaN' at step 1\"", csv.get(3));
+        assertEquals(9, csv.size());
+        assertEquals("13,potion,synergy,failed,NaN,NaN,NaN,NaN,NaN,NaN,NaN,0,0,NaN,NaN,NaN,NaN,NaN,NaN,,"
+                + "\"IllegalStateException: reconstructor returned a 'NaN' at step 1\"", csv.get(5));
+        assertEquals("6,rock,input-repeated,ok,12.000000,6.000000,0.400000,NaN,NaN,NaN,NaN,0,0,12.000000,6.000000,"
+                + "0.400000,12.000000,6.000000,0.400000,,", csv.get(3));
         String table = Files.readString(out.resolve("table.md"));
         assertTrue(table.contains("| synergy | 1 | 1 | 20.00 ± 0.00 | 15.00 ± 0.00 |"), table);
         assertTrue(table.contains("| 2d-only | 2 | 0 | 23.00 ± 1.00 | 18.00 ± 1.00 | 0.800 ± 0.100 |"), table);
+        assertTrue(table.contains("| input-repeated | 2 | 0 | 13.00 ± 1.00 | 7.00 ± 1.00 | 0.500 ± 0.100 | – | – | – |"
+                + " – | – | – |\n"), table);
+        assertTrue(table.contains("| all-white | 1 | 1 | 12.00 ± 0.00 |"), table);
+        // level/elevated: the rows' own level and elevated figures (row() gives level = all + 1, elevated = all − 1)
+        assertTrue(table.contains("| 2d-only | 2 | 24.00 ± 1.00 | 22.00 ± 1.00 | 19.00 ± 1.00 | 17.00 ± 1.00"
+                + " | 1.800 ± 0.100 | -0.200 ± 0.100 |\n"), table);
+        assertTrue(table.contains("| input-repeated | 2 | 13.50 ± 1.50 | 12.50 ± 0.50 |"), table);
         assertTrue(table.contains("| rock | 1 | 15.00 | 0.1000 |"), table);
         assertTrue(!table.contains("| potion |"), table);
         assertTrue(!Files.exists(out.resolve("grid.png")));
+    }
+
+    /** A sampled row whose level views score 1 more than the mean and elevated views 1 less, in every metric. */
+    private static EvalRow row(long seed, PropCategory c, String mode, double psnr, double masked, double ssim,
+            double chamfer, double f, double secS, double secM, int gaussians, int triangles) {
+        return EvalRow.sampled(seed, c, null, mode, new EvalRow.Image(psnr, masked, ssim),
+                new EvalRow.Image(psnr + 1, masked + 1, ssim + 1), new EvalRow.Image(psnr - 1, masked - 1, ssim - 1),
+                chamfer, f, secS, secM, gaussians, triangles);
     }
 
     @Test
@@ -198,10 +251,12 @@ class EvaluateToolTest {
         List<PinholeCamera> novel = EvaluateTool.novelCameras(8, res);
         EvaluateTool.Truth truth = EvaluateTool.Truth.of(pose, res, novel);
         GaussianCloud oracle = oracle(RenderedProp.render(seed, res, 2), res, 0f);
-        double[] good = EvaluateTool.imageScores(oracle, truth, novel, new float[novel.size()][]);
+        EvalRow.Image g = EvaluateTool.imageScores(oracle, truth, novel, new float[novel.size()][]).all();
+        double[] good = {g.psnr(), g.maskedPsnr(), g.ssim()};
         // the same Gaussians turned a quarter turn about +Y: a frame error of that kind must show
         GaussianCloud turned = oracle(RenderedProp.render(seed, res, 2), res, 90f);
-        double[] bad = EvaluateTool.imageScores(turned, truth, novel, new float[novel.size()][]);
+        EvalRow.Image b = EvaluateTool.imageScores(turned, truth, novel, new float[novel.size()][]).all();
+        double[] bad = {b.psnr(), b.maskedPsnr(), b.ssim()};
         System.out.printf("oracle %s: psnr %.2f masked %.2f ssim %.3f; turned: psnr %.2f masked %.2f ssim %.3f%n",
                 pose.category(), good[0], good[1], good[2], bad[0], bad[1], bad[2]);
         // measured: masked PSNR 13.9 dB, SSIM 0.68 (blur of pixel-sized isotropic splats, no top surface in the
