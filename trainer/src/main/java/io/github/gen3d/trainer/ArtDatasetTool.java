@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,8 +29,8 @@ public final class ArtDatasetTool implements Callable<Integer> {
             ArtDatasetTool.class.getName());
     @Option(names = "--art", required = true, description = "The unpacked art folder (actors/, meshes/, textures/).")
     Path art;
-    @Option(names = "--out", required = true, description = "Output directory.")
-    Path out;
+    @Mixin
+    ShardOptions output;
     @Option(names = "--train", defaultValue = "100000", description = "Most training assets (default: all).")
     int train;
     @Option(names = "--val", defaultValue = "100000", description = "Most validation assets (default: all).")
@@ -39,17 +40,9 @@ public final class ArtDatasetTool implements Callable<Integer> {
     @Option(names = "--per-group", defaultValue = "4",
             description = "Most actors kept per group of one model (default ${DEFAULT-VALUE}).")
     int perGroup;
-    @Option(names = "--res", defaultValue = "64", description = "Image size in pixels (default ${DEFAULT-VALUE}).")
-    int res;
     @Option(names = "--supersample", defaultValue = "3",
             description = "Samples per pixel per axis (default ${DEFAULT-VALUE}; textures need more than the props).")
     int supersample;
-    @Option(names = "--shard", defaultValue = "500", description = "Assets per shard (default ${DEFAULT-VALUE}).")
-    int shard;
-    @Option(names = "--threads", description = "Render threads (default: available processors).")
-    Integer threads;
-    @Option(names = "--preview", description = "Also write a contact sheet PNG (first 8 assets x 9 views + condition).")
-    Path preview;
 
     /** Creates the command (picocli fills the options). */
     public ArtDatasetTool() {
@@ -80,9 +73,7 @@ public final class ArtDatasetTool implements Callable<Integer> {
         counts.put(DatasetSplit.TRAIN, Math.min(train, assets.count(DatasetSplit.TRAIN)));
         counts.put(DatasetSplit.VALIDATION, Math.min(val, assets.count(DatasetSplit.VALIDATION)));
         counts.put(DatasetSplit.TEST, Math.min(test, assets.count(DatasetSplit.TEST)));
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        DatasetWriter.write(new DatasetWriter.Settings(out, counts, res, supersample, shard, t, preview),
-                source(assets));
+        DatasetWriter.write(output.settings(counts, supersample), source(assets));
         return 0;
     }
 

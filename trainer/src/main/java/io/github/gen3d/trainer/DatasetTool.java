@@ -2,12 +2,12 @@ package io.github.gen3d.trainer;
 
 import io.github.gen3d.dataset.DatasetSplit;
 import io.github.gen3d.dataset.PropRenderer;
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,25 +18,17 @@ import picocli.CommandLine.Option;
 @Command(name = "dataset", mixinStandardHelpOptions = true,
         description = "Renders procedural props (9 views each) into .npy shards plus manifest.json.")
 public final class DatasetTool implements Callable<Integer> {
-    @Option(names = "--out", required = true, description = "Output directory.")
-    Path out;
+    @Mixin
+    ShardOptions output;
     @Option(names = "--train", defaultValue = "6000", description = "Training props (default ${DEFAULT-VALUE}).")
     int train;
     @Option(names = "--val", defaultValue = "200", description = "Validation props (default ${DEFAULT-VALUE}).")
     int val;
     @Option(names = "--test", defaultValue = "0", description = "Test props (default ${DEFAULT-VALUE}).")
     int test;
-    @Option(names = "--res", defaultValue = "64", description = "Image size in pixels (default ${DEFAULT-VALUE}).")
-    int res;
     @Option(names = "--supersample", defaultValue = "" + PropRenderer.DEFAULT_SUPERSAMPLE,
             description = "Samples per pixel per axis (default ${DEFAULT-VALUE}).")
     int supersample;
-    @Option(names = "--shard", defaultValue = "500", description = "Props per shard (default ${DEFAULT-VALUE}).")
-    int shard;
-    @Option(names = "--threads", description = "Render threads (default: available processors).")
-    Integer threads;
-    @Option(names = "--preview", description = "Also write a contact sheet PNG (first 8 props x 9 views).")
-    Path preview;
 
     /** Creates the command (picocli fills the options). */
     public DatasetTool() {
@@ -66,8 +58,7 @@ public final class DatasetTool implements Callable<Integer> {
         counts.put(DatasetSplit.TRAIN, train);
         counts.put(DatasetSplit.VALIDATION, val);
         counts.put(DatasetSplit.TEST, test);
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        DatasetWriter.write(new DatasetWriter.Settings(out, counts, res, supersample, shard, t, preview));
+        DatasetWriter.write(output.settings(counts, supersample));
         return 0;
     }
 }
