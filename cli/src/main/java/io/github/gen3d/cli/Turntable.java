@@ -2,7 +2,7 @@ package io.github.gen3d.cli;
 
 import com.jme3.math.ColorRGBA;
 import com.jme3.math.Transform;
-import io.github.gen3d.dataset.PropRenderer;
+import io.github.gen3d.render.MeshRasterizer;
 import io.github.gen3d.mesh.TriangleMesh;
 import io.github.gen3d.render.PinholeCamera;
 import io.github.gen3d.render.RenderOptions;
@@ -58,14 +58,14 @@ final class Turntable {
                     .toImage(BACKGROUND);
             g.drawImage(splats, (i + 1) * size, LABEL, null);
             if (mesh != null) {
-                g.drawImage(meshImage(PropRenderer.render(mesh, cam, 2)), (i + 1) * size, LABEL + size, null);
+                g.drawImage(meshImage(MeshRasterizer.render(mesh, cam, 2)), (i + 1) * size, LABEL + size, null);
             }
         }
         g.dispose();
         return out;
     }
 
-    private static BufferedImage meshImage(PropRenderer.View v) {
+    private static BufferedImage meshImage(MeshRasterizer.View v) {
         BufferedImage img = new BufferedImage(v.width(), v.height(), BufferedImage.TYPE_INT_RGB);
         float[] bg = {BACKGROUND.r, BACKGROUND.g, BACKGROUND.b};
         for (int p = 0; p < v.width() * v.height(); p++) {

@@ -1,7 +1,7 @@
 package io.github.gen3d.trainer;
 
-import io.github.gen3d.dataset.DatasetSplit;
-import io.github.gen3d.dataset.PropRenderer;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
+import io.github.gen3d.render.MeshRasterizer;
 import io.github.gen3d.mesh.TriangleMesh;
 import io.github.gen3d.trainer.art.ArtAsset;
 import io.github.gen3d.trainer.art.GameArt;
@@ -110,7 +110,7 @@ public final class ArtDatasetTool implements Callable<Integer> {
                 gen.put("assets", GameArt.class.getName());
                 gen.put("source", assets.root().toString());
                 gen.put("boundingRadius", ArtAsset.BOUNDING_RADIUS);
-                gen.put("renderer", PropRenderer.class.getName() + " with ArtAsset's texture surface");
+                gen.put("renderer", MeshRasterizer.class.getName() + " with ArtAsset's texture surface");
                 gen.put("writer", ArtDatasetTool.class.getName());
                 m.put("generator", gen);
                 m.put("licence", "The rendered images are derived from 0 A.D.'s art, CC-BY-SA 3.0 (Wildfire Games);"

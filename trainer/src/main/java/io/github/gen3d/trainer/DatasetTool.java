@@ -1,7 +1,7 @@
 package io.github.gen3d.trainer;
 
-import io.github.gen3d.dataset.DatasetSplit;
-import io.github.gen3d.dataset.PropRenderer;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
+import io.github.gen3d.render.MeshRasterizer;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,7 +26,7 @@ public final class DatasetTool implements Callable<Integer> {
     int val;
     @Option(names = "--test", defaultValue = "0", description = "Test props (default ${DEFAULT-VALUE}).")
     int test;
-    @Option(names = "--supersample", defaultValue = "" + PropRenderer.DEFAULT_SUPERSAMPLE,
+    @Option(names = "--supersample", defaultValue = "" + MeshRasterizer.DEFAULT_SUPERSAMPLE,
             description = "Samples per pixel per axis (default ${DEFAULT-VALUE}).")
     int supersample;
 

@@ -1,10 +1,10 @@
 package io.github.gen3d.trainer;
 
 import com.google.gson.GsonBuilder;
-import io.github.gen3d.dataset.DatasetSplit;
-import io.github.gen3d.dataset.PropCategory;
-import io.github.gen3d.dataset.PropGenerator;
-import io.github.gen3d.dataset.PropRenderer;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
+import io.github.gen3d.trainer.dataset.PropCategory;
+import io.github.gen3d.trainer.dataset.PropGenerator;
+import io.github.gen3d.render.MeshRasterizer;
 import io.github.gen3d.render.ViewRig;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -66,8 +66,8 @@ final class DatasetWriter {
             if (res < 8 || res > 4096) {
                 throw new IllegalArgumentException("resolution must be in 8..4096, got " + res);
             }
-            if (supersample < 1 || supersample > PropRenderer.MAX_SUPERSAMPLE) {
-                throw new IllegalArgumentException("supersample must be in 1.." + PropRenderer.MAX_SUPERSAMPLE
+            if (supersample < 1 || supersample > MeshRasterizer.MAX_SUPERSAMPLE) {
+                throw new IllegalArgumentException("supersample must be in 1.." + MeshRasterizer.MAX_SUPERSAMPLE
                         + ", got " + supersample);
             }
             if (shard < 1) {
@@ -130,7 +130,7 @@ final class DatasetWriter {
             Map<String, Object> gen = new LinkedHashMap<>();
             gen.put("props", PropGenerator.class.getName());
             gen.put("boundingRadius", PropGenerator.BOUNDING_RADIUS);
-            gen.put("renderer", PropRenderer.class.getName());
+            gen.put("renderer", MeshRasterizer.class.getName());
             gen.put("writer", DatasetTool.class.getName());
             m.put("generator", gen);
         }
@@ -361,8 +361,8 @@ final class DatasetWriter {
         m.put("views", views);
         Map<String, Object> light = new LinkedHashMap<>();
         light.put("space", "world (canonical frame)");
-        light.put("formula", "lit = min(1, linear vertex colour * (ambient + diffuse)), ambient = " + PropRenderer.AMBIENT
-                + " + " + PropRenderer.SKY + " (0.5 n.y + 0.5), diffuse = " + PropRenderer.DIFFUSE
+        light.put("formula", "lit = min(1, linear vertex colour * (ambient + diffuse)), ambient = " + MeshRasterizer.AMBIENT
+                + " + " + MeshRasterizer.SKY + " (0.5 n.y + 0.5), diffuse = " + MeshRasterizer.DIFFUSE
                 + " max(0, n . L); averaged over covered samples in linear light, then sRGB-encoded");
         light.put("direction", new double[] {0.4, 0.8, 0.45});
         light.put("directionNormalised", true);

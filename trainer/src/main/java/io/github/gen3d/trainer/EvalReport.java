@@ -1,7 +1,7 @@
 package io.github.gen3d.trainer;
 
-import io.github.gen3d.dataset.DatasetSplit;
-import io.github.gen3d.dataset.PropCategory;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
+import io.github.gen3d.trainer.dataset.PropCategory;
 import io.github.gen3d.diffusion.SamplerSettings;
 import java.awt.BasicStroke;
 import java.awt.Color;

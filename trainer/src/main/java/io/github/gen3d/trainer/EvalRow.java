@@ -1,6 +1,6 @@
 package io.github.gen3d.trainer;
 
-import io.github.gen3d.dataset.PropCategory;
+import io.github.gen3d.trainer.dataset.PropCategory;
 
 /**
  * One row of {@code results.csv}: one test prop (or game-art asset) scored in one mode — a sampler mode or one of the

@@ -1,8 +1,8 @@
 package io.github.gen3d.trainer;
 
-import io.github.gen3d.dataset.DatasetSplit;
-import io.github.gen3d.dataset.PropCategory;
-import io.github.gen3d.dataset.PropRenderer;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
+import io.github.gen3d.trainer.dataset.PropCategory;
+import io.github.gen3d.render.MeshRasterizer;
 import io.github.gen3d.diffusion.Condition;
 import io.github.gen3d.diffusion.SampleRequest;
 import io.github.gen3d.diffusion.SampleResult;
@@ -611,7 +611,7 @@ public final class EvaluateTool implements Callable<Integer> {
      * @throws IllegalStateException when the input preparation refuses the picture
      */
     static float[] conditionImage(long seed, float elevation, TriangleMesh mesh,
-            Supplier<PropRenderer.Surface> surface, int res, int supersample) {
+            Supplier<MeshRasterizer.Surface> surface, int res, int supersample) {
         return planarSigned(RenderedProp.renderCondition(seed, elevation, mesh, surface, res, supersample), res);
     }
 
@@ -657,9 +657,9 @@ public final class EvaluateTool implements Callable<Integer> {
      * @return the render
      */
     static InputView uncroppedInput(TriangleMesh mesh, PinholeCamera camera, int supersample,
-            Supplier<PropRenderer.Surface> surface) {
-        PropRenderer.View v = surface == null ? PropRenderer.render(mesh, camera, supersample)
-                : PropRenderer.render(mesh, camera, supersample, surface.get());
+            Supplier<MeshRasterizer.Surface> surface) {
+        MeshRasterizer.View v = surface == null ? MeshRasterizer.render(mesh, camera, supersample)
+                : MeshRasterizer.render(mesh, camera, supersample, surface.get());
         int plane = v.width() * v.height();
         float[] rgb = new float[3 * plane];
         float[] alpha = new float[plane];
@@ -685,7 +685,7 @@ public final class EvaluateTool implements Callable<Integer> {
      * @return planar 3×R×R in [−1, 1]
      */
     static float[] inputImage(TriangleMesh mesh, PinholeCamera camera) {
-        float[] rgb = uncroppedInput(mesh, camera, PropRenderer.DEFAULT_SUPERSAMPLE, null).rgb();
+        float[] rgb = uncroppedInput(mesh, camera, MeshRasterizer.DEFAULT_SUPERSAMPLE, null).rgb();
         float[] out = new float[rgb.length];
         for (int i = 0; i < rgb.length; i++) {
             out[i] = 2f * rgb[i] - 1f;
@@ -754,7 +754,7 @@ public final class EvaluateTool implements Callable<Integer> {
 
         /**
          * A procedural prop: its canonical mesh rendered with vertex colours at
-         * {@link PropRenderer#DEFAULT_SUPERSAMPLE}.
+         * {@link MeshRasterizer#DEFAULT_SUPERSAMPLE}.
          *
          * @param pose the prop's pose (not null)
          * @param res image size
@@ -762,7 +762,7 @@ public final class EvaluateTool implements Callable<Integer> {
          * @return the ground truth
          */
         static Truth of(PropPose pose, int res, List<PinholeCamera> novel) {
-            return of(pose, pose.canonicalMesh(), null, PropRenderer.DEFAULT_SUPERSAMPLE, res, novel);
+            return of(pose, pose.canonicalMesh(), null, MeshRasterizer.DEFAULT_SUPERSAMPLE, res, novel);
         }
 
         /**
@@ -796,15 +796,15 @@ public final class EvaluateTool implements Callable<Integer> {
          * @param novel the novel cameras (not null)
          * @return the ground truth
          */
-        static Truth of(PropPose pose, TriangleMesh mesh, Supplier<PropRenderer.Surface> surface, int supersample,
+        static Truth of(PropPose pose, TriangleMesh mesh, Supplier<MeshRasterizer.Surface> surface, int supersample,
                 int res, List<PinholeCamera> novel) {
             float[] input = conditionImage(pose.seed(), pose.inputElevation(), mesh, surface, res, supersample);
             InputView uncropped = uncroppedInput(mesh, inputCamera(pose, res), supersample, surface);
             float[][] rgb = new float[novel.size()][];
             float[][] alpha = new float[novel.size()][];
             for (int v = 0; v < novel.size(); v++) {
-                PropRenderer.View img = surface == null ? PropRenderer.render(mesh, novel.get(v), supersample)
-                        : PropRenderer.render(mesh, novel.get(v), supersample, surface.get());
+                MeshRasterizer.View img = surface == null ? MeshRasterizer.render(mesh, novel.get(v), supersample)
+                        : MeshRasterizer.render(mesh, novel.get(v), supersample, surface.get());
                 rgb[v] = onWhite(img.rgb(), img.alpha(), res, false);
                 alpha[v] = img.alpha();
             }
@@ -830,7 +830,7 @@ public final class EvaluateTool implements Callable<Integer> {
         List<DepthView> out = new ArrayList<>(VISIBILITY_VIEWS);
         for (PinholeCamera c : ViewRig.views(az, el, ViewRig.RADIUS, ViewRig.FOV_Y_DEGREES, VISIBILITY_SIZE,
                 VISIBILITY_SIZE)) {
-            out.add(new DepthView(c, PropRenderer.renderDepth(mesh, c, 1).depth()));
+            out.add(new DepthView(c, MeshRasterizer.renderDepth(mesh, c, 1).depth()));
         }
         return out;
     }

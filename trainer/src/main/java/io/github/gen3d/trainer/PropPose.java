@@ -1,8 +1,8 @@
 package io.github.gen3d.trainer;
 
-import io.github.gen3d.dataset.DatasetSplit;
-import io.github.gen3d.dataset.PropCategory;
-import io.github.gen3d.dataset.PropGenerator;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
+import io.github.gen3d.trainer.dataset.PropCategory;
+import io.github.gen3d.trainer.dataset.PropGenerator;
 import io.github.gen3d.mesh.TriangleMesh;
 import io.github.gen3d.render.ViewRig;
 import java.util.ArrayList;

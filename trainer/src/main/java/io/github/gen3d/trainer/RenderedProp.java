@@ -2,7 +2,7 @@ package io.github.gen3d.trainer;
 
 import com.jme3.math.Matrix4f;
 import com.jme3.math.Vector3f;
-import io.github.gen3d.dataset.PropRenderer;
+import io.github.gen3d.render.MeshRasterizer;
 import io.github.gen3d.image.InputImageException;
 import io.github.gen3d.image.InputImages;
 import io.github.gen3d.image.PreparedImage;
@@ -70,7 +70,7 @@ record RenderedProp(long seed, int label, float yaw, float[] views, byte[] rgb, 
      * @return the rendered prop
      */
     static RenderedProp render(long seed, int label, PropPose pose, TriangleMesh mesh,
-            Supplier<PropRenderer.Surface> surface, int res, int supersample) {
+            Supplier<MeshRasterizer.Surface> surface, int res, int supersample) {
         float yaw = pose.yaw();
         float[] az = pose.azimuths();
         float[] el = pose.elevations();
@@ -87,8 +87,8 @@ record RenderedProp(long seed, int label, float yaw, float[] views, byte[] rgb, 
             views[2 * v + 1] = el[v];
             PinholeCamera c = cams.get(v);
             System.arraycopy(cameraRow(c), 0, cam, 16 * v, 16);
-            PropRenderer.View img = surface == null ? PropRenderer.render(mesh, c, supersample)
-                    : PropRenderer.render(mesh, c, supersample, surface.get());
+            MeshRasterizer.View img = surface == null ? MeshRasterizer.render(mesh, c, supersample)
+                    : MeshRasterizer.render(mesh, c, supersample, surface.get());
             for (int p = 0; p < px; p++) {
                 int a = Math.round(img.alpha()[p] * 255f);
                 alpha[v * px + p] = (byte) a;
@@ -124,15 +124,15 @@ record RenderedProp(long seed, int label, float yaw, float[] views, byte[] rgb, 
      * @throws IllegalStateException when the service's input preparation refuses the picture
      */
     static byte[] renderCondition(long seed, float elevation, TriangleMesh mesh,
-            Supplier<PropRenderer.Surface> surface, int res, int supersample) {
+            Supplier<MeshRasterizer.Surface> surface, int res, int supersample) {
         SplitMix64 rng = new SplitMix64(seed ^ COND_SEED_SALT);
         int side = COND_MIN_SIDE + (int) ((COND_MAX_SIDE - COND_MIN_SIDE + 1) * rng.nextDouble());
         float dist = (float) (ViewRig.RADIUS
                 * (COND_MIN_DISTANCE + (COND_MAX_DISTANCE - COND_MIN_DISTANCE) * rng.nextDouble()));
         PinholeCamera c = ViewRig.views(new float[] {0f}, new float[] {elevation}, dist, ViewRig.FOV_Y_DEGREES,
                 side, side).get(0);
-        PropRenderer.View v = surface == null ? PropRenderer.render(mesh, c, supersample)
-                : PropRenderer.render(mesh, c, supersample, surface.get());
+        MeshRasterizer.View v = surface == null ? MeshRasterizer.render(mesh, c, supersample)
+                : MeshRasterizer.render(mesh, c, supersample, surface.get());
         BufferedImage pic = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
         for (int p = 0; p < side * side; p++) {
             double a = v.alpha()[p];

@@ -1,8 +1,8 @@
 package io.github.gen3d.trainer;
 
-import io.github.gen3d.dataset.DatasetSplit;
-import io.github.gen3d.dataset.PropCategory;
-import io.github.gen3d.dataset.PropRenderer;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
+import io.github.gen3d.trainer.dataset.PropCategory;
+import io.github.gen3d.render.MeshRasterizer;
 import io.github.gen3d.render.PinholeCamera;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  * Command line: renders the sample input pictures shipped in {@code assets/Samples/} (see its {@code README.md}): one
  * prop of the procedural dataset per category, from the <b>test</b> split, seen from its dataset input view (the
  * camera, pose, lighting and framing of {@link RenderedProp}'s view 0: {@link PropPose#of(long)},
- * {@link EvaluateTool#inputCamera(PropPose, int)}, {@link PropRenderer}) but larger and more finely supersampled, as
+ * {@link EvaluateTool#inputCamera(PropPose, int)}, {@link MeshRasterizer}) but larger and more finely supersampled, as
  * {@code OUT/<category>.png} (lower-case name): 8-bit RGBA, straight sRGB colour, alpha the renderer's coverage, fully
  * transparent (and black) where nothing is covered.
  *
@@ -66,7 +66,7 @@ public final class SampleInputs implements Callable<Integer> {
             description = "Picture side in pixels, " + MIN_SIZE + ".." + MAX_SIZE + " (default ${DEFAULT-VALUE}).")
     int size;
     @Option(names = "--supersample", defaultValue = "" + DEFAULT_SUPERSAMPLE,
-            description = "Samples per pixel per axis, 1.." + PropRenderer.MAX_SUPERSAMPLE
+            description = "Samples per pixel per axis, 1.." + MeshRasterizer.MAX_SUPERSAMPLE
                     + " (default ${DEFAULT-VALUE}).")
     int supersample;
     @Option(names = "--seed", defaultValue = "" + DEFAULT_SEED, description = "Per category, the first test-split "
@@ -108,9 +108,9 @@ public final class SampleInputs implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--size must be in " + MIN_SIZE + ".."
                     + MAX_SIZE + ", got " + size);
         }
-        if (supersample < 1 || supersample > PropRenderer.MAX_SUPERSAMPLE) {
+        if (supersample < 1 || supersample > MeshRasterizer.MAX_SUPERSAMPLE) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--supersample must be in 1.."
-                    + PropRenderer.MAX_SUPERSAMPLE + ", got " + supersample);
+                    + MeshRasterizer.MAX_SUPERSAMPLE + ", got " + supersample);
         }
         if (seed < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seed must be ≥ 0, got " + seed);
@@ -143,7 +143,7 @@ public final class SampleInputs implements Callable<Integer> {
      * @param out the output folder (created if missing)
      * @param categories the categories, in order (not null)
      * @param size picture side, {@value #MIN_SIZE}..{@value #MAX_SIZE}
-     * @param supersample samples per pixel per axis, 1..{@value PropRenderer#MAX_SUPERSAMPLE}
+     * @param supersample samples per pixel per axis, 1..{@value MeshRasterizer#MAX_SUPERSAMPLE}
      * @param firstSeed the first prop seed searched (≥ 0)
      * @return one entry per category, in order
      * @throws IOException if a file cannot be written
@@ -204,7 +204,7 @@ public final class SampleInputs implements Callable<Integer> {
      */
     static BufferedImage render(PropPose pose, int size, int supersample) {
         PinholeCamera camera = EvaluateTool.inputCamera(pose, size);
-        PropRenderer.View v = PropRenderer.render(pose.canonicalMesh(), camera, supersample);
+        MeshRasterizer.View v = MeshRasterizer.render(pose.canonicalMesh(), camera, supersample);
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
         int[] argb = new int[size * size];
         for (int p = 0; p < argb.length; p++) {

@@ -1,6 +1,6 @@
 package io.github.gen3d.trainer;
 
-import io.github.gen3d.dataset.DatasetSplit;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package io.github.gen3d.trainer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.gen3d.dataset.DatasetSplit;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
 import io.github.gen3d.diffusion.SampleRequest;
 import io.github.gen3d.diffusion.SampleResult;
 import io.github.gen3d.diffusion.SamplerSettings;

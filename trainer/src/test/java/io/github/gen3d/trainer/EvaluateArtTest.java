@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.gen3d.dataset.DatasetSplit;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
 import io.github.gen3d.diffusion.SamplerSettings;
 import io.github.gen3d.mesh.TriangleMesh;
 import io.github.gen3d.render.PinholeCamera;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.gen3d.dataset.DatasetSplit;
-import io.github.gen3d.dataset.PropRenderer;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
+import io.github.gen3d.render.MeshRasterizer;
 import io.github.gen3d.image.InputImages;
 import io.github.gen3d.render.PinholeCamera;
 import io.github.gen3d.render.ViewRig;
@@ -38,7 +38,7 @@ class EvaluateConditionTest {
                 + (RenderedProp.COND_MAX_DISTANCE - RenderedProp.COND_MIN_DISTANCE) * rng.nextDouble()));
         PinholeCamera c = ViewRig.views(new float[] {0f}, new float[] {pose.inputElevation()}, dist,
                 ViewRig.FOV_Y_DEGREES, side, side).get(0);
-        PropRenderer.View v = PropRenderer.render(pose.canonicalMesh(), c, PropRenderer.DEFAULT_SUPERSAMPLE);
+        MeshRasterizer.View v = MeshRasterizer.render(pose.canonicalMesh(), c, MeshRasterizer.DEFAULT_SUPERSAMPLE);
         BufferedImage pic = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < side; y++) {
             for (int x = 0; x < side; x++) {
@@ -89,7 +89,7 @@ class EvaluateConditionTest {
             }
             assertTrue(diff > 10 * TOLERANCE, "the uncropped render differs from the prepared picture by " + diff);
             // the training data stores the same condition
-            byte[] stored = RenderedProp.render(seed, res, PropRenderer.DEFAULT_SUPERSAMPLE).cond();
+            byte[] stored = RenderedProp.render(seed, res, MeshRasterizer.DEFAULT_SUPERSAMPLE).cond();
             assertArrayEquals(EvaluateTool.planarSigned(stored, res), cond, 0f);
         }
     }

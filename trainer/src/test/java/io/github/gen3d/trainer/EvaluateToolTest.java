@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.gen3d.dataset.DatasetSplit;
-import io.github.gen3d.dataset.PropCategory;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
+import io.github.gen3d.trainer.dataset.PropCategory;
 import io.github.gen3d.diffusion.SamplerSettings;
 import io.github.gen3d.render.PinholeCamera;
 import io.github.gen3d.render.ViewRig;

@@ -1,6 +1,6 @@
 package io.github.gen3d.trainer.art;
 
-import io.github.gen3d.dataset.PropRenderer;
+import io.github.gen3d.render.MeshRasterizer;
 import io.github.gen3d.mesh.TriangleMesh;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * A textured game asset ready to render: the parts of an actor merged into one triangle mesh (UVs, one texture and
  * material per part), normalised as the procedural props are — bounding-box centre at the origin, farthest vertex at
- * {@link #BOUNDING_RADIUS} — and a {@link PropRenderer.Surface} that textures it.
+ * {@link #BOUNDING_RADIUS} — and a {@link MeshRasterizer.Surface} that textures it.
  */
 public final class ArtAsset {
     /** The procedural props' bounding radius ({@code PropGenerator.BOUNDING_RADIUS}). */
@@ -172,10 +172,10 @@ public final class ArtAsset {
     }
 
     /** @return a new surface for one rendering thread */
-    public PropRenderer.Surface surface() {
+    public MeshRasterizer.Surface surface() {
         int[] idx = mesh.indices();
         double[] s = new double[4];
-        return new PropRenderer.Surface() {
+        return new MeshRasterizer.Surface() {
             @Override
             public boolean covers(int t, double w0, double w1, double w2) {
                 int k = triPart[t];

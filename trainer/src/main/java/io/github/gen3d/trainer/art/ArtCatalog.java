@@ -1,6 +1,6 @@
 package io.github.gen3d.trainer.art;
 
-import io.github.gen3d.dataset.DatasetSplit;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

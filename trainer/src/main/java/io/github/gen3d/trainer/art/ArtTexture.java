@@ -1,6 +1,6 @@
 package io.github.gen3d.trainer.art;
 
-import io.github.gen3d.dataset.PropRenderer;
+import io.github.gen3d.render.MeshRasterizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -167,7 +167,7 @@ final class ArtTexture {
     }
 
     /**
-     * The inverse of {@link PropRenderer#linearToSrgb}.
+     * The inverse of {@link MeshRasterizer#linearToSrgb}.
      *
      * @param c encoded value in [0, 1]
      * @return linear value

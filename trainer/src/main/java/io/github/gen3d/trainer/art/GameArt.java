@@ -1,6 +1,6 @@
 package io.github.gen3d.trainer.art;
 
-import io.github.gen3d.dataset.DatasetSplit;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <pre>{@code
  * GameArt art = GameArt.open(Path.of("/work/0ad/ex/art"), 4);
  * ArtAsset a = art.load(DatasetSplit.TRAIN, 0);
- * PropRenderer.View v = PropRenderer.render(a.mesh(), camera, 2, a.surface());
+ * MeshRasterizer.View v = MeshRasterizer.render(a.mesh(), camera, 2, a.surface());
  * }</pre>
  */
 public final class GameArt {

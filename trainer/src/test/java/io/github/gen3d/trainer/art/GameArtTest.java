@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.gen3d.dataset.DatasetSplit;
-import io.github.gen3d.dataset.PropRenderer;
+import io.github.gen3d.trainer.dataset.DatasetSplit;
+import io.github.gen3d.render.MeshRasterizer;
 import io.github.gen3d.mesh.TriangleMesh;
 import io.github.gen3d.render.PinholeCamera;
 import io.github.gen3d.render.ViewRig;
@@ -179,7 +179,7 @@ class GameArtTest {
         // the +Z face, head-on: its UV v runs bottom (0) to top (1) of the picture, the texture's top half is red
         PinholeCamera cam = ViewRig.views(new float[] {0}, new float[] {0}, ViewRig.RADIUS, ViewRig.FOV_Y_DEGREES,
                 32, 32).get(0);
-        PropRenderer.View v = PropRenderer.render(m, cam, 2, a.surface());
+        MeshRasterizer.View v = MeshRasterizer.render(m, cam, 2, a.surface());
         int upper = 9 * 32 + 16, lower = 23 * 32 + 16;
         assertEquals(1f, v.alpha()[upper], 1e-6f);
         assertEquals(1f, v.alpha()[lower], 1e-6f);
@@ -206,7 +206,7 @@ class GameArtTest {
         ArtAsset a = ArtAsset.assemble(lib, lib.resolve("q.xml", 0), n -> ArtTexture.read(lib.textureFile(n)));
         PinholeCamera cam = ViewRig.views(new float[] {0}, new float[] {0}, ViewRig.RADIUS, ViewRig.FOV_Y_DEGREES,
                 32, 32).get(0);
-        PropRenderer.View v = PropRenderer.render(a.mesh(), cam, 2, a.surface());
+        MeshRasterizer.View v = MeshRasterizer.render(a.mesh(), cam, 2, a.surface());
         assertEquals(0f, v.alpha()[10 * 32 + 16]);
         assertEquals(1f, v.alpha()[22 * 32 + 16]);
     }

@@ -1,4 +1,4 @@
-package io.github.gen3d.dataset;
+package io.github.gen3d.trainer.dataset;
 
 /**
  * SplitMix64 (Steele, Lea and Flood 2014): a tiny, fully specified generator, so that a seed gives the same prop on

@@ -1,4 +1,4 @@
-package io.github.gen3d.dataset;
+package io.github.gen3d.trainer.dataset;
 
 /** The categories of procedural game props; see {@code docs/dataset.md} for what each is made of. */
 public enum PropCategory {

@@ -1,8 +1,8 @@
-package io.github.gen3d.bench;
+package io.github.gen3d.trainer.bench;
 
-import io.github.gen3d.dataset.MeshToSplats;
-import io.github.gen3d.dataset.PropCategory;
-import io.github.gen3d.dataset.PropGenerator;
+import io.github.gen3d.trainer.dataset.MeshToSplats;
+import io.github.gen3d.trainer.dataset.PropCategory;
+import io.github.gen3d.trainer.dataset.PropGenerator;
 import io.github.gen3d.mesh.TriangleMesh;
 import io.github.gen3d.splat.GaussianCloud;
 import java.util.concurrent.TimeUnit;

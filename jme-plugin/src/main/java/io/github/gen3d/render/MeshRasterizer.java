@@ -1,14 +1,14 @@
-package io.github.gen3d.dataset;
+package io.github.gen3d.render;
 
 import com.jme3.math.Matrix4f;
 import com.jme3.math.Vector3f;
 import io.github.gen3d.mesh.TriangleMesh;
-import io.github.gen3d.render.PinholeCamera;
 import java.util.Arrays;
 
 /**
- * A plain CPU triangle rasteriser that renders a {@link TriangleMesh} (a prop) through a {@link PinholeCamera}: the
- * reference renderer for the training views of the prop dataset (see {@code docs/dataset.md}, "Renders").
+ * A plain CPU triangle rasteriser that renders a {@link TriangleMesh} through a {@link PinholeCamera}: the renderer of
+ * the training datasets' views (the trainer module's procedural props and game art, see {@code docs/dataset.md},
+ * "Renders") and of the command line's mesh previews. A {@link Surface} replaces the vertex colours with textures.
  *
  * <h2>Conventions</h2>
  * <ul>
@@ -33,7 +33,7 @@ import java.util.Arrays;
  *
  * <p>Stateless and thread-safe; each call allocates its own buffers.
  */
-public final class PropRenderer {
+public final class MeshRasterizer {
     /** Default supersampling factor per axis (2 → 2×2 samples per pixel). */
     public static final int DEFAULT_SUPERSAMPLE = 2;
     /** Largest supported supersampling factor per axis. */
@@ -47,7 +47,7 @@ public final class PropRenderer {
 
     private static final double[] LIGHT = unitLight();
 
-    private PropRenderer() {
+    private MeshRasterizer() {
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.github.gen3d.dataset;
+package io.github.gen3d.trainer.dataset;
 
 /**
  * Train / validation / test split of a prop, decided by its seed alone: {@code bucket = mix(seed + γ) mod 100}

@@ -1,4 +1,4 @@
-package io.github.gen3d.dataset;
+package io.github.gen3d.trainer.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.github.gen3d.dataset;
+package io.github.gen3d.trainer.dataset;
 
 import io.github.gen3d.mesh.TriangleMesh;
 import io.github.gen3d.splat.GaussianCloud;

@@ -1,4 +1,4 @@
-package io.github.gen3d.dataset;
+package io.github.gen3d.trainer.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,10 +14,11 @@ import io.github.gen3d.render.SplatRasterizer;
 import io.github.gen3d.render.ViewRig;
 import io.github.gen3d.splat.GaussianCloud;
 import io.github.gen3d.splat.SphericalHarmonics;
-import io.github.gen3d.testing.TestData;
+
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -136,7 +137,7 @@ class MeshToSplatsTest {
                     (i / cols) * tile + 14);
         }
         g.dispose();
-        Path out = TestData.out("dataset").resolve("props.png");
+        Path out = Files.createDirectories(Path.of("target/test-out/dataset")).resolve("props.png");
         ImageIO.write(sheet, "png", out.toFile());
     }
 }

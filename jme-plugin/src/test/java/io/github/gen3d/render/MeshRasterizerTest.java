@@ -1,4 +1,4 @@
-package io.github.gen3d.dataset;
+package io.github.gen3d.render;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,20 +8,70 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.jme3.math.Matrix4f;
 import com.jme3.math.Vector3f;
-import io.github.gen3d.dataset.MeshParts.Place;
 import io.github.gen3d.mesh.TriangleMesh;
-import io.github.gen3d.render.PinholeCamera;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PropRendererTest {
+class MeshRasterizerTest {
     private static final float[] WHITE = {1, 1, 1, 1};
     /** fovY with tan(fovY/2) = 1/2, so that fy = H exactly (up to float rounding). */
     private static final float FOV = (float) Math.toDegrees(2 * Math.atan(0.5));
 
     private static TriangleMesh unitBox(float[] rgba) {
-        MeshParts b = new MeshParts();
-        b.box(Place.at(0, 0, 0), 1, 1, 1, rgba);
-        return PropGenerator.concat(b.parts());
+        return box(rgba, false);
+    }
+
+    /**
+     * The unit box centred at the origin: 6 faces of 4 vertices with the face normal, counter-clockwise seen from
+     * outside; every vertex {@code rgba}, or with {@code varied} a different colour per vertex.
+     */
+    private static TriangleMesh box(float[] rgba, boolean varied) {
+        float[][] n = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
+        float[] pos = new float[72];
+        float[] nrm = new float[72];
+        float[] col = new float[96];
+        int[] idx = new int[36];
+        for (int f = 0; f < 6; f++) {
+            float[] a = n[f];
+            float[] u = a[1] != 0 ? new float[] {1, 0, 0} : new float[] {-a[2], 0, a[0]};
+            float[] w = {a[1] * u[2] - a[2] * u[1], a[2] * u[0] - a[0] * u[2], a[0] * u[1] - a[1] * u[0]};
+            float[][] c = {{-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
+            for (int k = 0; k < 4; k++) {
+                int v = 4 * f + k;
+                for (int j = 0; j < 3; j++) {
+                    pos[3 * v + j] = 0.5f * (a[j] + c[k][0] * u[j] + c[k][1] * w[j]);
+                    nrm[3 * v + j] = a[j];
+                }
+                for (int j = 0; j < 4; j++) {
+                    col[4 * v + j] = varied && j < 3 ? ((v * 7 + j * 5) % 11) / 10f : rgba[j];
+                }
+            }
+            System.arraycopy(new int[] {4 * f, 4 * f + 1, 4 * f + 2, 4 * f, 4 * f + 2, 4 * f + 3}, 0, idx, 6 * f, 6);
+        }
+        return new TriangleMesh(pos, nrm, col, idx);
+    }
+
+    /** The meshes' triangles in order, as one mesh. */
+    private static TriangleMesh concat(List<TriangleMesh> parts) {
+        int nv = 0, ni = 0;
+        for (TriangleMesh m : parts) {
+            nv += m.vertexCount();
+            ni += m.indices().length;
+        }
+        float[] pos = new float[3 * nv], nrm = new float[3 * nv], col = new float[4 * nv];
+        int[] idx = new int[ni];
+        int vo = 0, io = 0;
+        for (TriangleMesh m : parts) {
+            System.arraycopy(m.positions(), 0, pos, 3 * vo, m.positions().length);
+            System.arraycopy(m.normals(), 0, nrm, 3 * vo, m.normals().length);
+            System.arraycopy(m.colours(), 0, col, 4 * vo, m.colours().length);
+            for (int i = 0; i < m.indices().length; i++) {
+                idx[io + i] = vo + m.indices()[i];
+            }
+            vo += m.vertexCount();
+            io += m.indices().length;
+        }
+        return new TriangleMesh(pos, nrm, col, idx);
     }
 
     /** A square in the plane z = z0, side 2·half, wound counter-clockwise seen from +Z (or clockwise if flipped). */
@@ -49,7 +99,7 @@ class PropRendererTest {
         // camera at (0, 0, 2.5) looking at −Z: the front face z = 0.5 is at depth 2 and projects to [8, 24)²
         PinholeCamera cam = PinholeCamera.orbit(Vector3f.ZERO, 2.5f, 0, 0, FOV, 32, 32);
         assertEquals(32, cam.fy(), 1e-4);
-        PropRenderer.View v = PropRenderer.render(unitBox(WHITE), cam, 2);
+        MeshRasterizer.View v = MeshRasterizer.render(unitBox(WHITE), cam, 2);
         float colour = expectedSrgb(1, 0, 0, 1);
         for (int j = 0; j < 32; j++) {
             for (int i = 0; i < 32; i++) {
@@ -72,12 +122,12 @@ class PropRendererTest {
     void surfaceGivingTheVertexColoursRendersIdenticallyAndDiscardedSamplesLeaveNoCoverage() {
         // the textured path (a Surface) against the plain vertex-colour path: a surface that interpolates the vertex
         // colours must give the same bytes; one that discards every sample must give an empty view
-        TriangleMesh mesh = PropGenerator.generate(PropCategory.CHEST, 3).mesh();
+        TriangleMesh mesh = box(WHITE, true);
         PinholeCamera cam = PinholeCamera.orbit(Vector3f.ZERO, 1.5f, 30, 20, FOV, 24, 24);
         float[] col = mesh.colours();
         int[] idx = mesh.indices();
-        PropRenderer.View plain = PropRenderer.render(mesh, cam, 2);
-        PropRenderer.View surfaced = PropRenderer.render(mesh, cam, 2, new PropRenderer.Surface() {
+        MeshRasterizer.View plain = MeshRasterizer.render(mesh, cam, 2);
+        MeshRasterizer.View surfaced = MeshRasterizer.render(mesh, cam, 2, new MeshRasterizer.Surface() {
             @Override
             public boolean covers(int t, double w0, double w1, double w2) {
                 return true;
@@ -96,7 +146,7 @@ class PropRendererTest {
         assertArrayEquals(plain.alpha(), surfaced.alpha());
         assertArrayEquals(plain.depth(), surfaced.depth());
         assertArrayEquals(plain.normal(), surfaced.normal());
-        PropRenderer.View none = PropRenderer.render(mesh, cam, 2, new PropRenderer.Surface() {
+        MeshRasterizer.View none = MeshRasterizer.render(mesh, cam, 2, new MeshRasterizer.Surface() {
             @Override
             public boolean covers(int t, double w0, double w1, double w2) {
                 return false;
@@ -110,14 +160,14 @@ class PropRendererTest {
         for (float a : none.alpha()) {
             assertEquals(0f, a);
         }
-        assertThrows(IllegalArgumentException.class, () -> PropRenderer.render(mesh, cam, 2, null));
+        assertThrows(IllegalArgumentException.class, () -> MeshRasterizer.render(mesh, cam, 2, null));
     }
 
     @Test
     void edgesThroughPixelCentresGiveFractionalCoverage() {
         // half side 0.46875 at depth 2 projects to 7.5 pixels: edges at 8.5 and 23.5, through pixel centres
         PinholeCamera cam = PinholeCamera.orbit(Vector3f.ZERO, 2f, 0, 0, FOV, 32, 32);
-        PropRenderer.View v = PropRenderer.render(square(0.46875f, 0, WHITE, false), cam, 2);
+        MeshRasterizer.View v = MeshRasterizer.render(square(0.46875f, 0, WHITE, false), cam, 2);
         for (int j = 0; j < 32; j++) {
             for (int i = 0; i < 32; i++) {
                 float fx = i < 8 || i > 23 ? 0 : i == 8 || i == 23 ? 0.5f : 1;
@@ -147,7 +197,7 @@ class PropRendererTest {
         }
         TriangleMesh tri = new TriangleMesh(pos, nrm, col, new int[] {0, 1, 2});
         PinholeCamera cam = PinholeCamera.orbit(Vector3f.ZERO, 1.5f, 30, 20, 49.1f, 48, 40);
-        PropRenderer.View v = PropRenderer.render(tri, cam, 1);
+        MeshRasterizer.View v = MeshRasterizer.render(tri, cam, 1);
         Matrix4f view = cam.viewMatrix();
         Vector3f p = cam.location();
         int covered = 0;
@@ -191,10 +241,10 @@ class PropRendererTest {
         PinholeCamera cam = PinholeCamera.orbit(Vector3f.ZERO, 2f, 0, 0, FOV, 16, 16);
         TriangleMesh near = square(0.3f, 0.2f, red, false);
         TriangleMesh far = square(0.3f, -0.2f, green, false);
-        for (TriangleMesh m : new TriangleMesh[] {PropGenerator.concat(java.util.List.of(near, far)),
-            PropGenerator.concat(java.util.List.of(far, near))}) {
-            PropRenderer.View v = PropRenderer.render(m, cam, 2);
-            PropRenderer.View d = PropRenderer.renderDepth(m, cam, 2);
+        for (TriangleMesh m : new TriangleMesh[] {concat(List.of(near, far)),
+            concat(List.of(far, near))}) {
+            MeshRasterizer.View v = MeshRasterizer.render(m, cam, 2);
+            MeshRasterizer.View d = MeshRasterizer.renderDepth(m, cam, 2);
             int p = 8 * 16 + 8;
             assertEquals(1f, v.alpha()[p]);
             assertEquals(1.8f, v.depth()[p], 1e-5);
@@ -210,8 +260,8 @@ class PropRendererTest {
     @Test
     void backFacingTriangleIsDrawnWithNormalTowardsTheCamera() {
         PinholeCamera cam = PinholeCamera.orbit(Vector3f.ZERO, 2f, 0, 0, FOV, 16, 16);
-        PropRenderer.View front = PropRenderer.render(square(0.3f, 0, WHITE, false), cam, 2);
-        PropRenderer.View back = PropRenderer.render(square(0.3f, 0, WHITE, true), cam, 2);
+        MeshRasterizer.View front = MeshRasterizer.render(square(0.3f, 0, WHITE, false), cam, 2);
+        MeshRasterizer.View back = MeshRasterizer.render(square(0.3f, 0, WHITE, true), cam, 2);
         assertArrayEquals(front.alpha(), back.alpha());
         assertArrayEquals(front.depth(), back.depth());
         assertArrayEquals(front.rgb(), back.rgb(), 1e-6f);
@@ -222,7 +272,7 @@ class PropRendererTest {
     @Test
     void emptyMeshGivesAllZeros() {
         TriangleMesh empty = new TriangleMesh(new float[0], new float[0], new float[0], new int[0]);
-        PropRenderer.View v = PropRenderer.render(empty, PinholeCamera.orbit(Vector3f.ZERO, 2f, 0, 0, FOV, 8, 6), 3);
+        MeshRasterizer.View v = MeshRasterizer.render(empty, PinholeCamera.orbit(Vector3f.ZERO, 2f, 0, 0, FOV, 8, 6), 3);
         assertEquals(8, v.width());
         assertEquals(6, v.height());
         assertArrayEquals(new float[48], v.alpha());
@@ -244,8 +294,8 @@ class PropRendererTest {
         TriangleMesh skipped = new TriangleMesh(pos2, nrm, col, new int[] {0, 1, 2});
         float sumKept = 0, sumSkipped = 0;
         for (int p = 0; p < 256; p++) {
-            sumKept += PropRenderer.renderDepth(kept, cam, 1).alpha()[p];
-            sumSkipped += PropRenderer.renderDepth(skipped, cam, 1).alpha()[p];
+            sumKept += MeshRasterizer.renderDepth(kept, cam, 1).alpha()[p];
+            sumSkipped += MeshRasterizer.renderDepth(skipped, cam, 1).alpha()[p];
         }
         assertTrue(sumKept > 5, "kept " + sumKept);
         assertEquals(0, sumSkipped);
@@ -255,25 +305,25 @@ class PropRendererTest {
     void rejectsBadArguments() {
         PinholeCamera cam = PinholeCamera.orbit(Vector3f.ZERO, 2f, 0, 0, FOV, 8, 8);
         TriangleMesh box = unitBox(WHITE);
-        assertThrows(IllegalArgumentException.class, () -> PropRenderer.render(null, cam, 2));
-        assertThrows(IllegalArgumentException.class, () -> PropRenderer.render(box, null, 2));
-        assertThrows(IllegalArgumentException.class, () -> PropRenderer.render(box, cam, 0));
-        assertThrows(IllegalArgumentException.class, () -> PropRenderer.renderDepth(box, cam, 9));
+        assertThrows(IllegalArgumentException.class, () -> MeshRasterizer.render(null, cam, 2));
+        assertThrows(IllegalArgumentException.class, () -> MeshRasterizer.render(box, null, 2));
+        assertThrows(IllegalArgumentException.class, () -> MeshRasterizer.render(box, cam, 0));
+        assertThrows(IllegalArgumentException.class, () -> MeshRasterizer.renderDepth(box, cam, 9));
     }
 
     @Test
     void srgbCurveAndShadeMatchTheirDefinitions() {
-        assertEquals(0f, PropRenderer.linearToSrgb(0));
-        assertEquals(1f, PropRenderer.linearToSrgb(1), 1e-6);
-        assertEquals(12.92f * 0.002f, PropRenderer.linearToSrgb(0.002), 1e-7);
-        assertEquals(0.7353569f, PropRenderer.linearToSrgb(0.5), 1e-6);
-        Vector3f l = PropRenderer.lightDirection();
+        assertEquals(0f, MeshRasterizer.linearToSrgb(0));
+        assertEquals(1f, MeshRasterizer.linearToSrgb(1), 1e-6);
+        assertEquals(12.92f * 0.002f, MeshRasterizer.linearToSrgb(0.002), 1e-7);
+        assertEquals(0.7353569f, MeshRasterizer.linearToSrgb(0.5), 1e-6);
+        Vector3f l = MeshRasterizer.lightDirection();
         assertEquals(1f, l.length(), 1e-6);
         // facing the light: ambient 0.30 + 0.15·(0.5·l.y + 0.5) + 0.70
         assertEquals(Math.min(1, 0.5 * (0.30 + 0.15 * (0.5 * l.y + 0.5) + 0.70)),
-                PropRenderer.shade(0.5f, l.x, l.y, l.z), 1e-6);
-        assertEquals(1f, PropRenderer.shade(1f, l.x, l.y, l.z));
+                MeshRasterizer.shade(0.5f, l.x, l.y, l.z), 1e-6);
+        assertEquals(1f, MeshRasterizer.shade(1f, l.x, l.y, l.z));
         // facing away: ambient only
-        assertEquals(0.5 * (0.30 + 0.15 * (0.5 * -l.y + 0.5)), PropRenderer.shade(0.5f, -l.x, -l.y, -l.z), 1e-6);
+        assertEquals(0.5 * (0.30 + 0.15 * (0.5 * -l.y + 0.5)), MeshRasterizer.shade(0.5f, -l.x, -l.y, -l.z), 1e-6);
     }
 }

@@ -1,6 +1,6 @@
-package io.github.gen3d.dataset;
+package io.github.gen3d.trainer.dataset;
 
-import io.github.gen3d.dataset.MeshParts.Place;
+import io.github.gen3d.trainer.dataset.MeshParts.Place;
 import io.github.gen3d.mesh.TriangleMesh;
 import java.util.ArrayList;
 import java.util.Collections;
