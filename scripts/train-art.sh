@@ -39,7 +39,8 @@ mkdir -p build/art-2d build/art-3d
   --only denoiser,frontend --steps 2000 --lr 1e-4 --val-every 500 --ckpt-every 100 --out build/art-2d "$@" \
   2>&1 | tee -a build/art-2d/train.log
 /usr/bin/python3 trainer/python/finetune.py --data data --art-data data-art --art-weight 0.5 \
-  --init build/art-2d/last.pt --out build/art-3d --steps 400 --trajectory 0.5 --chain 8 --guidance 3 \
-  --target-views 2 --direct-weight 0.1 "$@" 2>&1 | tee -a build/art-3d/finetune.log
-/usr/bin/python3 trainer/python/export.py --run build/art-3d --out build/gen3d-art --refinement 1,0 --guidance 3
+  --init build/art-2d/last.pt --out build/art-3d --steps 500 --trajectory 0.5 --chain 8 --guidance 3 \
+  --target-views 2 --direct-weight 0.1 --val-every 100 "$@" 2>&1 | tee -a build/art-3d/finetune.log
+/usr/bin/python3 trainer/python/export.py --run build/art-3d --out build/gen3d-art --name gen3d-default --refinement 1,0 \
+  --guidance 3
 echo "train-art: this invocation took $(( ($(date +%s) - start) / 60 )) min"

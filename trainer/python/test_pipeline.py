@@ -409,6 +409,53 @@ class PipelineTest(unittest.TestCase):
         q = rows[..., 7:11]
         self.assertTrue(torch.allclose(q.norm(dim=-1), torch.ones(1), atol=1e-5))
 
+    def test_condition_array_mixture_and_game_art_lineage(self):
+        # a second dataset with the condition array (as ArtDatasetTool writes it), mixed in by weight
+        art = os.path.join(self.tmp.name, "art")
+        write_dataset(art, n_train=4, n_val=2)
+        for split, n in (("train", 4), ("val", 2)):
+            np.save(os.path.join(art, split, "shard-00000.cond.npy"), np.full((n, RES, RES, 3), 51, np.uint8))
+            np.save(os.path.join(art, split, "shard-00000.label.npy"), np.full(n, -1, np.int64))
+        plain = Split(self.data, "train")
+        self.assertIsNone(plain.cond)
+        b = plain.batch([0, 1])
+        self.assertTrue(torch.equal(b["cond"], b["img"][:, INPUT]), "without cond the input view is the condition")
+        with_cond = Split(art, "train").batch([0])
+        self.assertTrue(torch.allclose(with_cond["cond"], torch.full((1, 3, RES, RES), 2 * 51 / 255 - 1)))
+        mix = train.gdata.load(self.data, art, 0.75, "train")
+        self.assertEqual(mix.n, 6 + 4)
+        idx = mix.sample(np.random.default_rng(0), 4000)
+        frac = float(np.mean(idx >= 6))
+        self.assertAlmostEqual(frac, 0.75, delta=0.03)
+        mb = mix.batch(np.array([1, 7]))
+        self.assertEqual(mb["label"].tolist(), [1, -1])
+        self.assertTrue(torch.equal(mb["cond"][0], plain.batch([1])["cond"][0]))
+        self.assertTrue(torch.equal(mix.cams_of([7], NOVEL)[0], torch.from_numpy(Split(art, "train").cam[1, NOVEL])))
+        self.assertIs(train.gdata.load(self.data, art, 0.0, "train").__class__, Split, "weight 0: no mixture")
+        # continue an exported bundle on the mixture, training the 2D networks only, and export it again
+        base = os.path.join(self.tmp.name, "base-run")
+        self.run_train(base, 1)
+        base_bundle = os.path.join(self.tmp.name, "base-bundle")
+        export.main(["--run", base, "--out", base_bundle])
+        run = os.path.join(self.tmp.name, "art-run")
+        st = self.run_train(run, 2, ["--art-data", art, "--art-weight", "0.5", "--init-bundle", base_bundle,
+                                     "--only", "denoiser,frontend"])
+        sd0 = torch.load(os.path.join(base, "last.pt"))["ema"]["reconstructor"]
+        for name, t in st["models"]["reconstructor"].items():
+            self.assertTrue(torch.allclose(t, sd0[name], atol=1e-6), f"frozen reconstructor changed: {name}")
+        moved = any(not torch.allclose(t, torch.load(os.path.join(base, "last.pt"))["ema"]["denoiser"][n])
+                    for n, t in st["models"]["denoiser"].items())
+        self.assertTrue(moved, "the denoiser was trained")
+        out = os.path.join(self.tmp.name, "art-bundle")
+        export.main(["--run", run, "--out", out])
+        m = json.load(open(os.path.join(out, "bundle.json")))
+        self.assertEqual(m["licence"], "CC-BY-SA-3.0")
+        self.assertIn("0 A.D.", open(os.path.join(out, "ATTRIBUTION.txt")).read())
+        self.assertEqual(m["metadata"]["continuedFrom"]["trainingSteps"], 1)
+        self.assertEqual(m["metadata"]["trainedNetworks"], "denoiser,frontend")
+        self.assertFalse(os.path.exists(os.path.join(base_bundle, "ATTRIBUTION.txt")))
+        self.assertEqual(json.load(open(os.path.join(base_bundle, "bundle.json")))["licence"], "BSD-3-Clause")
+
     def test_pad_conv_inputs_keeps_parameters_and_function(self):
         torch.manual_seed(3)
         m = torch.nn.Sequential(torch.nn.Conv2d(24, 32, 3, padding=1), torch.nn.Conv2d(32, 20, 1),

@@ -179,9 +179,11 @@ def plot(csv_path, png_path):
                             (axes[2], ["alpha", "img", "rgb", "depth", "normal", "scale"], "reconstructor parts")):
         for k in keys:
             y = np.array([float(r[k]) for r in rows])
+            if not (y > 0).any():
+                continue  # a network left out (--only): nothing to draw on a log scale
             ax.plot(step, smooth(y), label=k)
         val = [r for r in rows if r.get("val_total")]
-        if keys == ["recon"] and val:
+        if keys == ["recon"] and val and any(float(r["val_recon"]) > 0 for r in val):
             ax.plot([float(r["step"]) for r in val], [float(r["val_recon"]) for r in val], "o-", label="val recon")
         if keys == ["denoiser", "frontend"] and val:
             ax.plot([float(r["step"]) for r in val], [float(r["val_denoiser"]) for r in val], "o-",
