@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Trains the default model bundle from scratch, reproducibly (fixed seeds), and exports it into the assets module:
+# Trains the procedural-only model bundle from scratch, reproducibly (fixed seeds), and exports it into the assets
+# module as assets/Models/gen3d-procedural (it was the default bundle until issue 25; scripts/train-art.sh continues it
+# on game art into the default bundle). The shipped procedural bundle was trained before the datasets stored the
+# service-prepared condition image; a rerun now conditions on it (docs/dataset.md, "The condition image"):
 #   1. renders the procedural prop dataset (data/, ~2.4 GB, skipped when data/manifest.json exists),
 #   2. trains the three networks (build/train/; resumable: re-run the same command after an interruption),
 #   3. fine-tunes the reconstructor in stages, each starting from the one before (resumable too; docs/model.md):
@@ -11,7 +14,7 @@
 #      build/finetune-t5/  400 more as t4, the 2D denoiser trained too (--denoiser-lr 2e-5),
 #      build/finetune-t6/  800 more as t4, with the rendering loss at 2 target views too and the direct per-pixel
 #                          losses at weight 0.1 (--target-views 2 --direct-weight 0.1),
-#   4. exports TorchScript + bundle.json of the last stage to assets/Models/gen3d-default, recommending the synergy
+#   4. exports TorchScript + bundle.json of the last stage to assets/Models/gen3d-procedural, recommending the synergy
 #      refinement chosen on the validation split (3D render weight 1 at the noisiest step falling to 0 at the clean end)
 #      and the guidance scale the stages were tuned at (3).
 # Needs /usr/bin/python3 with Debian's python3-torch, python3-numpy and python3-matplotlib. docs/model.md.
@@ -42,6 +45,6 @@ stage build/finetune-t4 build/finetune-t3/last.pt --steps 400 --trajectory 1 --c
 stage build/finetune-t5 build/finetune-t4/last.pt --steps 400 --trajectory 1 --chain 8 --guidance 3 --denoiser-lr 2e-5
 stage build/finetune-t6 build/finetune-t5/last.pt --steps 800 --trajectory 0.5 --chain 8 --guidance 3 --target-views 2 \
   --direct-weight 0.1
-/usr/bin/python3 trainer/python/export.py --run build/finetune-t6 --out assets/Models/gen3d-default --refinement 1,0 \
-  --guidance 3
+/usr/bin/python3 trainer/python/export.py --run build/finetune-t6 --out assets/Models/gen3d-procedural \
+  --name gen3d-procedural --refinement 1,0 --guidance 3
 echo "train-default: this invocation took $(( ($(date +%s) - start) / 60 )) min; loss curves in build/train/loss.png and build/finetune*/finetune.png"

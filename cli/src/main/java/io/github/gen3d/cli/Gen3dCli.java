@@ -114,6 +114,11 @@ public final class Gen3dCli implements Callable<Integer> {
     @Option(names = "--bundle", description = "A model bundle folder (default: the shipped gen3d-default).")
     Path bundle;
 
+    @Option(names = "--model", paramLabel = "NAME", description = "A shipped model: default (trained on game art and"
+            + " procedural props; weights CC-BY-SA 3.0) or procedural (procedural props only; BSD-3-Clause)"
+            + " (default: default).")
+    String model;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
     String device;
 
@@ -215,8 +220,17 @@ public final class Gen3dCli implements Callable<Integer> {
                 .withDevice(DevicePolicy.valueOf(device.toUpperCase(Locale.ROOT)))
                 .withQueueCapacity(Math.max(1, tasks.size()))
                 .withWorkerThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        if (bundle != null && model != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --bundle or --model, not both");
+        }
         if (bundle != null) {
             opts = opts.withBundle(bundle);
+        } else if (model != null) {
+            try {
+                opts = opts.withShippedModel(model);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
         }
         if (cache != null) {
             opts = opts.withCache(cache, cacheMb << 20);

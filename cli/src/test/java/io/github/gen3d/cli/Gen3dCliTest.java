@@ -140,6 +140,12 @@ class Gen3dCliTest {
         Run noBundle = run("--random", "--bundle", tmp.resolve("no-bundle").toString(), "-q");
         assertEquals(Gen3dCli.NO_MODEL, noBundle.code());
         assertTrue(noBundle.err().contains("no-bundle"), noBundle.err());
+        Run both = run("--random", "--bundle", tmp.resolve("b").toString(), "--model", "procedural");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("not both"), both.err());
+        Run model = run("--random", "--model", "huge");
+        assertEquals(2, model.code());
+        assertTrue(model.err().contains("huge") && model.err().contains("procedural"), model.err());
         Run unknown = run("--category", "dragon", "--steps", "2", "--out", tmp.resolve("o").toString(), "-q");
         assertEquals(Gen3dCli.SOME_FAILED, unknown.code());
         assertTrue(unknown.err().contains("dragon") && unknown.err().contains("barrel"), unknown.err());

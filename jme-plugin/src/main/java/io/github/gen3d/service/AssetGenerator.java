@@ -353,8 +353,16 @@ public final class AssetGenerator implements AutoCloseable {
      */
     public record Options(Path bundleFolder, String bundleResource, DevicePolicy device, int queueCapacity,
             Path cacheDir, long cacheMaxBytes, long shutdownTimeoutMillis, int workerThreads) {
-        /** The shipped default bundle's classpath resource (in the {@code gen3d-assets} jar). */
+        /**
+         * The shipped default bundle's classpath resource (in the {@code gen3d-assets} jar): trained on 0 A.D.'s game
+         * art and the procedural props; its weights are CC-BY-SA 3.0 (its {@code ATTRIBUTION.txt}).
+         */
         public static final String DEFAULT_BUNDLE = "Models/gen3d-default";
+        /**
+         * The procedural-only bundle's classpath resource: trained on the project's own procedural props alone,
+         * BSD-3-Clause like the code (the permissive alternative to {@link #DEFAULT_BUNDLE}).
+         */
+        public static final String PROCEDURAL_BUNDLE = "Models/gen3d-procedural";
 
         /** Checks the values. */
         public Options {
@@ -392,6 +400,35 @@ public final class AssetGenerator implements AutoCloseable {
         public Options withBundle(Path folder) {
             return new Options(folder, null, device, queueCapacity, cacheDir, cacheMaxBytes, shutdownTimeoutMillis,
                     workerThreads);
+        }
+
+        /**
+         * @param resource a model bundle on the classpath, e.g. {@link #DEFAULT_BUNDLE} or {@link #PROCEDURAL_BUNDLE}
+         *     (not null)
+         * @return a copy loading that bundle
+         */
+        public Options withBundleResource(String resource) {
+            if (resource == null) {
+                throw new IllegalArgumentException("bundle resource is null");
+            }
+            return new Options(null, resource, device, queueCapacity, cacheDir, cacheMaxBytes, shutdownTimeoutMillis,
+                    workerThreads);
+        }
+
+        /**
+         * Chooses one of the shipped models by name.
+         *
+         * @param name {@code default} ({@link #DEFAULT_BUNDLE}) or {@code procedural} ({@link #PROCEDURAL_BUNDLE})
+         * @return a copy loading that bundle
+         * @throws IllegalArgumentException for another name (the message lists the names)
+         */
+        public Options withShippedModel(String name) {
+            return withBundleResource(switch (name == null ? "" : name) {
+                case "default" -> DEFAULT_BUNDLE;
+                case "procedural" -> PROCEDURAL_BUNDLE;
+                default -> throw new IllegalArgumentException("unknown shipped model '" + name
+                        + "': use default (game art and procedural props) or procedural (procedural props only)");
+            });
         }
 
         /**

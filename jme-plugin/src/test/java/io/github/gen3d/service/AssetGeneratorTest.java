@@ -68,6 +68,19 @@ class AssetGeneratorTest {
      * must then finish it, or its future (and the placeholder waiting on it) never completes.
      */
     @Test
+    void shippedModelsAreChosenByName() {
+        AssetGenerator.Options o = AssetGenerator.Options.defaults();
+        assertEquals(AssetGenerator.Options.DEFAULT_BUNDLE, o.bundleResource());
+        assertEquals(AssetGenerator.Options.PROCEDURAL_BUNDLE, o.withShippedModel("procedural").bundleResource());
+        assertEquals(AssetGenerator.Options.DEFAULT_BUNDLE,
+                o.withBundle(Path.of("x")).withShippedModel("default").bundleResource());
+        assertEquals(null, o.withShippedModel("procedural").bundleFolder());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> o.withShippedModel("big"));
+        assertTrue(e.getMessage().contains("big") && e.getMessage().contains("procedural"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> o.withBundleResource(null));
+    }
+
+    @Test
     void aJobCancelledBetweenDequeueAndStartStillFinishesCancelled() {
         GenerationJob job = new GenerationJob(1, 1, quick().category("barrel").build(), j -> false);
         List<GenerationProgress.Phase> phases = new CopyOnWriteArrayList<>();

@@ -71,6 +71,11 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
     @Option(names = "--bundle", description = "A model bundle folder (default: the shipped gen3d-default).")
     Path bundle;
 
+    @Option(names = "--model", paramLabel = "NAME", description = "A shipped model: default (trained on game art and"
+            + " procedural props; weights CC-BY-SA 3.0) or procedural (procedural props only; BSD-3-Clause)"
+            + " (default: default).")
+    String model;
+
     @Option(names = "--cache", description = "Generation cache folder (default OUT/cache; none for the scripted "
             + "--screenshot session without --game).")
     Path cache;
@@ -112,6 +117,18 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
             System.err.println("prop-editor: --budget must be in 0..16, --seconds and --steps at least 1, the window"
                     + " at least 320x240");
             return 2;
+        }
+        if (bundle != null && model != null) {
+            System.err.println("prop-editor: give --bundle or --model, not both");
+            return 2;
+        }
+        if (model != null) {
+            try {
+                AssetGenerator.Options.defaults().withShippedModel(model);
+            } catch (IllegalArgumentException e) {
+                System.err.println("prop-editor: " + e.getMessage());
+                return 2;
+            }
         }
         AppSettings s = new AppSettings(true);
         s.setResolution(width, height);
@@ -177,6 +194,8 @@ public final class PropEditor extends SimpleApplication implements Callable<Inte
         }
         if (bundle != null) {
             o = o.withBundle(bundle);
+        } else if (model != null) {
+            o = o.withShippedModel(model);
         }
         generator = new AssetGenerationState(o);
         stateManager.attach(generator);

@@ -134,7 +134,7 @@ class EvaluateToolTest {
         assertEquals(Path.of("assets/Models/gen3d-default"), t.bundle);
         assertEquals(100, t.props);
         assertEquals(50, t.steps);
-        assertNull(t.guidance, "the bundle's recommendation (DefaultBundleTest: 3 for the default bundle)");
+        assertNull(t.guidance, "the bundle's recommendation (ShippedBundlesTest: 3 for the shipped bundles)");
         assertEquals(List.of("synergy", "2d-only", "no-2d-prior"), t.modes);
         assertEquals(16, t.views);
         assertEquals(128, t.meshRes);

@@ -24,55 +24,99 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.EnumMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The shipped default bundle ({@code assets/Models/gen3d-default}), loaded the way a game loads it (from the
- * classpath), is complete, within budget and really trained: these checks fail for random weights.
+ * The shipped bundles ({@code assets/Models/gen3d-default}, trained on game art and procedural props, and
+ * {@code assets/Models/gen3d-procedural}, procedural props only), loaded the way a game loads them (from the
+ * classpath), are complete, within budget, carry their licences and are really trained: these checks fail for random
+ * weights.
  */
-class DefaultBundleTest {
-    private static ModelBundle bundle;
+class ShippedBundlesTest {
+    /** A shipped bundle and what it was trained on. */
+    enum Shipped {
+        /** The default: game art and procedural props, conditioned on prepared pictures; CC-BY-SA 3.0. */
+        DEFAULT("gen3d-default", "CC-BY-SA-3.0", true),
+        /** The procedural-only alternative: conditioned on the rig's uncropped input view; BSD-3-Clause. */
+        PROCEDURAL("gen3d-procedural", "BSD-3-Clause", false);
 
-    @BeforeAll
-    static void load() throws Exception {
-        bundle = ModelBundle.loadResource("Models/gen3d-default");
+        final String name;
+        final String licence;
+        /** Whether its condition is the input picture prepared as the service prepares it (else the rig's view). */
+        final boolean prepared;
+
+        Shipped(String name, String licence, boolean prepared) {
+            this.name = name;
+            this.licence = licence;
+            this.prepared = prepared;
+        }
+
+        /** The condition image of a prop as this bundle was trained on it, planar [−1, 1]. */
+        float[] condition(PropPose pose, int res) {
+            return prepared ? EvaluateTool.conditionImage(pose.seed(), pose.inputElevation(), pose.canonicalMesh(),
+                    null, res, io.github.gen3d.render.MeshRasterizer.DEFAULT_SUPERSAMPLE)
+                    : EvaluateTool.inputImage(pose.canonicalMesh(), EvaluateTool.inputCamera(pose, res));
+        }
+    }
+
+    private static final Map<Shipped, ModelBundle> BUNDLES = new EnumMap<>(Shipped.class);
+
+    private static synchronized ModelBundle load(Shipped s) throws IOException {
+        ModelBundle b = BUNDLES.get(s);
+        if (b == null) {
+            b = ModelBundle.loadResource("Models/" + s.name);
+            BUNDLES.put(s, b);
+        }
+        return b;
     }
 
     @AfterAll
     static void close() {
-        if (bundle != null) {
-            bundle.close();
-        }
+        BUNDLES.values().forEach(ModelBundle::close);
+        BUNDLES.clear();
     }
 
-    @Test
-    void bundleIsCompleteAndWithinTheSizeBudget() throws IOException {
-        assertEquals("gen3d-default", bundle.name());
-        assertEquals("BSD-3-Clause", bundle.licence());
+    @ParameterizedTest
+    @EnumSource(Shipped.class)
+    void bundleIsCompleteAndWithinTheSizeBudgetWithItsLicence(Shipped s) throws IOException {
+        ModelBundle bundle = load(s);
+        assertEquals(s.name, bundle.name());
+        assertEquals(s.licence, bundle.licence());
+        Path dir = Path.of("..", "assets", "Models", s.name);
         long bytes;
-        try (Stream<Path> files = Files.list(Path.of("..", "assets", "Models", "gen3d-default"))) {
+        try (Stream<Path> files = Files.list(dir)) {
             bytes = files.mapToLong(p -> p.toFile().length()).sum();
         }
         assertTrue(bytes <= 50L * 1024 * 1024, "bundle is " + bytes + " bytes, over 50 MB");
         assertEquals(List.of("crate", "barrel", "mushroom", "potion", "lamp", "table", "rock", "chest", "vase", "tree"),
                 BundleFrontEnd.of(bundle).labels());
+        Path attribution = dir.resolve("ATTRIBUTION.txt");
+        if (s.licence.startsWith("CC-BY-SA")) {
+            String text = Files.readString(attribution);
+            assertTrue(text.contains("0 A.D.") && text.contains("CC-BY-SA 3.0"), text);
+        } else {
+            assertTrue(!Files.exists(attribution), "a BSD bundle needs no attribution file");
+        }
     }
 
     /**
      * Given the clean target views of an unseen test prop (t = 0, the views themselves as the 2D prior), the
      * reconstructor's Gaussians must render back to those views: random weights give about 8 dB here.
      */
-    @Test
-    void reconstructorRendersCleanTestViewsBack() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Shipped.class)
+    void reconstructorRendersCleanTestViewsBack(Shipped s) throws Exception {
         long seed = PropPose.seeds(DatasetSplit.TEST, 1).get(0);
         PropPose pose = PropPose.of(seed);
-        BundleReconstructor rec = BundleReconstructor.of(bundleOrFail());
+        BundleReconstructor rec = BundleReconstructor.of(load(s));
         int res = 64;
         List<PinholeCamera> targets = ViewRig.targetViews(res, res);
         float[] views = targetViews(pose, targets);
-        float[] input = EvaluateTool.inputImage(pose.canonicalMesh(), EvaluateTool.inputCamera(pose, res));
+        float[] input = s.condition(pose, res);
         GaussianCloud cloud = rec.reconstruct(views, 0, views,
                 io.github.gen3d.diffusion.Condition.image(input, 3, res, res));
         assertEquals(4 * res * res, cloud.size());
@@ -88,35 +132,41 @@ class DefaultBundleTest {
     /**
      * Regression: the bundle once shipped diffusers' {@code clip_sample = true}; the DDIM step then mixes a clipped x0
      * with the unclipped ε, and this model's 2D samples drifted to about 9 dB per view (about 20 dB without clipping).
-     * A 2D-only sample of an unseen (validation) prop must look like the prop at the target views.
+     * 2D-only samples of unseen (validation) props must look like the props at the target views: the mean over the
+     * first 3 validation props above 14 dB (measured: gen3d-procedural 19.3, gen3d-default 16.8; one prop alone
+     * varies from 11 to 24 dB).
      */
-    @Test
-    void twoDSamplesFollowTheInputWithTheBundlesScheduler() throws Exception {
-        long seed = PropPose.seeds(DatasetSplit.VALIDATION, 1).get(0);
-        PropPose pose = PropPose.of(seed);
+    @ParameterizedTest
+    @EnumSource(Shipped.class)
+    void twoDSamplesFollowTheInputWithTheBundlesScheduler(Shipped s) throws Exception {
         int res = 64;
-        float[] truth = targetViews(pose, ViewRig.targetViews(res, res));
-        float[] input = EvaluateTool.inputImage(pose.canonicalMesh(), EvaluateTool.inputCamera(pose, res));
-        SynergySampler sampler = BundleSamplers.create(bundleOrFail(), SamplerSettings.defaults().withSteps(25)
+        SynergySampler sampler = BundleSamplers.create(load(s), SamplerSettings.defaults().withSteps(25)
                 .withGuidanceScale(3f).withMode(SamplerSettings.Mode.TWO_D_ONLY));
-        SampleResult r = sampler.sample(SampleRequest.of(
-                io.github.gen3d.diffusion.Condition.image(input, 3, res, res), 1), null, () -> false);
-        double psnr = 0;
         int len = 3 * res * res;
-        for (int v = 0; v < 4; v++) {
-            psnr += ImageMetrics.psnr(unitView(r.views(), v, len), unitView(truth, v, len)) / 4;
+        double mean = 0;
+        List<Long> seeds = PropPose.seeds(DatasetSplit.VALIDATION, 3);
+        for (long seed : seeds) {
+            PropPose pose = PropPose.of(seed);
+            float[] truth = targetViews(pose, ViewRig.targetViews(res, res));
+            SampleResult r = sampler.sample(SampleRequest.of(
+                    io.github.gen3d.diffusion.Condition.image(s.condition(pose, res), 3, res, res), 1), null,
+                    () -> false);
+            for (int v = 0; v < 4; v++) {
+                mean += ImageMetrics.psnr(unitView(r.views(), v, len), unitView(truth, v, len)) / (4 * seeds.size());
+            }
         }
-        assertTrue(psnr > 14, "2D sample PSNR " + psnr + " dB");
+        assertTrue(mean > 14, "2D sample PSNR " + mean + " dB");
     }
 
-    @Test
-    void samplerAndFrontEndRunEndToEndAtFewSteps() throws Exception {
-        SynergySampler sampler = BundleSamplers.create(bundleOrFail(), SamplerSettings.defaults().withSteps(3));
+    @ParameterizedTest
+    @EnumSource(Shipped.class)
+    void samplerAndFrontEndRunEndToEndAtFewSteps(Shipped s) throws Exception {
+        SynergySampler sampler = BundleSamplers.create(load(s), SamplerSettings.defaults().withSteps(3));
         assertEquals(new SamplerSettings.Refinement(1, 0), sampler.settings().refinement(),
                 "the refinement chosen on the validation split (docs/model.md) comes with the bundle");
-        assertEquals(3f, bundleOrFail().recommendedGuidance(),
+        assertEquals(3f, load(s).recommendedGuidance(),
                 "the guidance the models were fine-tuned and evaluated with comes with the bundle");
-        BundleFrontEnd fe = BundleFrontEnd.of(bundleOrFail());
+        BundleFrontEnd fe = BundleFrontEnd.of(load(s));
         float[] picture = fe.draw(fe.labelOf("barrel"), 7, 3, 3f);
         assertEquals(3 * 64 * 64, picture.length);
         SampleResult r = sampler.sample(SampleRequest.of(
@@ -145,9 +195,5 @@ class DefaultBundleTest {
             out[i] = Math.max(0f, Math.min(1f, (sample[v * len + i] + 1f) / 2f));
         }
         return out;
-    }
-
-    private static ModelBundle bundleOrFail() {
-        return bundle;
     }
 }
