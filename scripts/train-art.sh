@@ -11,7 +11,8 @@
 #      novel and target views and on the sampler's own trajectory (the recipe of the procedural bundle's stage 7),
 #   5. exports the bundle to build/gen3d-art (copy it to assets/Models/gen3d-default to ship it; docs/model.md).
 # Needs JDK 17 + Maven, apt-get (network for step 1 only), /usr/bin/python3 with Debian's python3-torch, -numpy,
-# -matplotlib. Extra arguments go to both training stages (e.g. --threads 2).
+# -matplotlib. Extra arguments go to both training stages (e.g. --threads 2). Stage A uses a CUDA GPU when PyTorch sees
+# one (train.py --device auto); stage B runs on the CPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJL_OFFLINE=true

@@ -187,7 +187,7 @@ def main(argv=None):
                     help="recommend this classifier-free guidance scale in bundle.json's \"sampler\" object (used "
                          "by requests that leave it open); default: none, i.e. the plugin's fallback 5")
     args = ap.parse_args(argv)
-    st = torch.load(os.path.join(args.run, "last.pt"))
+    st = torch.load(os.path.join(args.run, "last.pt"), map_location="cpu")  # a CUDA run exports on the CPU too
     cams = st["cams"]
     res = int(round(float(cams[0, 14]) * 2))  # principal point at the image centre
     models = train.build(cams, res)

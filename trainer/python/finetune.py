@@ -41,7 +41,7 @@ def load_init(args, cams, res):
     """The three networks with the starting weights, and the starting run's metadata."""
     models = train.build(cams, res)
     if args.init:
-        st = torch.load(args.init)
+        st = torch.load(args.init, map_location="cpu")  # also a checkpoint of a CUDA train.py run
         for k, m in models.items():
             m.load_state_dict(st["ema"][k])
         return models, {"step": st["step"], "elapsed": st.get("elapsed", 0.0), "args": st["args"],
@@ -321,7 +321,7 @@ def main(argv=None):
     step, elapsed = 0, 0.0
     ckpt = os.path.join(args.out, "last.pt")
     if os.path.exists(ckpt):
-        st = torch.load(ckpt)
+        st = torch.load(ckpt, map_location="cpu")
         rec.load_state_dict(st["models"]["reconstructor"])
         den.load_state_dict(st["models"]["denoiser"])
         if args.denoiser_only:

@@ -456,6 +456,16 @@ class PipelineTest(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(base_bundle, "ATTRIBUTION.txt")))
         self.assertEqual(json.load(open(os.path.join(base_bundle, "bundle.json")))["licence"], "BSD-3-Clause")
 
+    def test_device_choice(self):
+        self.assertEqual(train.pick_device("cpu"), torch.device("cpu"))
+        want = "cuda" if torch.cuda.is_available() else "cpu"
+        self.assertEqual(train.pick_device("auto").type, want)
+        if not torch.cuda.is_available():
+            with self.assertRaises(SystemExit):
+                train.pick_device("cuda")
+        b = train.to_device({"x": torch.ones(2)}, torch.device("cpu"))
+        self.assertEqual(b["x"].device.type, "cpu")
+
     def test_pad_conv_inputs_keeps_parameters_and_function(self):
         torch.manual_seed(3)
         m = torch.nn.Sequential(torch.nn.Conv2d(24, 32, 3, padding=1), torch.nn.Conv2d(32, 20, 1),

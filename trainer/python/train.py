@@ -50,12 +50,13 @@ def losses(models, b, ab_table, gen, p_uncond=0.1, train=True, recon=True):
     # --- reconstructor: its 2D prior is the denoiser's x0 (detached), sometimes none or a coarse "previous render"
     x0 = schedule.x0_from_v(xt, v_pred.detach(), ab).clamp(-1, 1)
     prior = recon_prior(x0, tgt, gen)
-    zero = torch.zeros(())
+    zero = torch.zeros((), device=img.device)
     r = recon_losses(rec, xt, t, prior, cond, b) if recon else {
         k: zero for k in ("recon", "alpha", "img", "rgb", "depth", "normal", "scale")}
     # --- class-conditioned front end: draws the condition image of a category (label -1: none, e.g. game art)
     t2, _, xt2, v2 = noisy(cond, ab_table, gen)
-    lab = torch.where(torch.rand(B, generator=gen) < p_uncond, torch.full_like(b["label"], -1), b["label"])
+    lab = torch.where(torch.rand(B, generator=gen).to(img.device) < p_uncond, torch.full_like(b["label"], -1),
+                      b["label"])
     lfe = F.mse_loss(fe(xt2[:, None], t2, lab)[:, 0], v2)
     total = l2d + lfe + r["recon"]
     out = {"total": total, "denoiser": l2d, "frontend": lfe}
@@ -67,7 +68,7 @@ def denoiser_v_loss(den, tgt, cond, ab_table, gen, p_uncond):
     """The denoiser's v-prediction MSE on the targets tgt noised to a random timestep, the input view cond dropped
     (zeros) with probability p_uncond: (loss, t, alpha_bar, x_t, v prediction)."""
     t, ab, xt, v = noisy(tgt, ab_table, gen)
-    keep = (torch.rand(tgt.shape[0], generator=gen) >= p_uncond).float().reshape(-1, 1, 1, 1)
+    keep = (torch.rand(tgt.shape[0], generator=gen) >= p_uncond).float().reshape(-1, 1, 1, 1).to(tgt.device)
     v_pred = denoise(den, xt, t, cond * keep)
     return F.mse_loss(v_pred, v), t, ab, xt, v_pred
 
@@ -81,9 +82,9 @@ def ema_update(ema, model, decay):
 
 def noisy(x0, ab_table, gen):
     """A random training timestep per item and x0 noised to it: (t [B], alpha_bar [B], x_t, v target)."""
-    t = torch.randint(0, schedule.TRAIN_STEPS, (x0.shape[0],), generator=gen)
+    t = torch.randint(0, schedule.TRAIN_STEPS, (x0.shape[0],), generator=gen).to(x0.device)
     ab = ab_table[t]
-    xt, v = schedule.add_noise(x0, torch.randn(x0.shape, generator=gen), ab)
+    xt, v = schedule.add_noise(x0, torch.randn(x0.shape, generator=gen).to(x0.device), ab)
     return t, ab, xt, v
 
 
@@ -95,7 +96,7 @@ def denoise(den, xt, t, cond):
 def recon_prior(x0, tgt, gen):
     """The reconstructor's 2D-prior input in training: the denoiser's x0, or 15 % of the time none (zeros), or 10 %
     of the time a coarse (4x box-blurred) version of the targets standing in for a previous 3D render."""
-    u = torch.rand(x0.shape[0], generator=gen).reshape(-1, 1, 1, 1, 1)
+    u = torch.rand(x0.shape[0], generator=gen).reshape(-1, 1, 1, 1, 1).to(x0.device)
     coarse = F.interpolate(F.avg_pool2d(tgt.flatten(0, 1), 4), scale_factor=4.0, mode="bilinear",
                            align_corners=False).reshape(tgt.shape)
     return torch.where(u < 0.15, torch.zeros_like(x0), torch.where(u < 0.25, coarse, x0))
@@ -210,6 +211,21 @@ def load_bundle_weights(models, bundle):
         return json.load(f)["metadata"]
 
 
+def pick_device(name):
+    """--device: "cpu", "cuda", or "auto" (CUDA when PyTorch sees a GPU, else the CPU). Random numbers are always
+    drawn on the CPU (the seeded generators) and moved, so a CPU run is the same bit for bit as before."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: PyTorch sees no CUDA GPU")
+    return torch.device(name)
+
+
+def to_device(b, dev):
+    """A batch dict's tensors on dev."""
+    return {k: v.to(dev) for k, v in b.items()}
+
+
 def draw(data, rng, count):
     """count training objects: uniform over a Split (as the shipped runs drew them), by weight over a Mixture."""
     return data.sample(rng, count) if hasattr(data, "sample") else rng.integers(0, data.n, count)
@@ -238,6 +254,8 @@ def main(argv=None):
     ap.add_argument("--art-data", help="game-art dataset folder written by ArtDatasetTool, mixed into the data")
     ap.add_argument("--art-weight", type=float, default=0.5,
                     help="with --art-data: probability that an object of a batch is game art (default 0.5)")
+    ap.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
+                    help="where to train (default auto: CUDA when PyTorch sees a GPU, else the CPU)")
     ap.add_argument("--init-bundle", help="start from an exported bundle's weights (e.g. the shipped default) "
                                           "instead of from scratch")
     ap.add_argument("--only", default="denoiser,reconstructor,frontend",
@@ -257,6 +275,10 @@ def main(argv=None):
         ap.error(f"--only takes names from {sorted(models)}, got {args.only!r}")
     if args.init_bundle:
         args.init_metadata = load_bundle_weights(models, args.init_bundle)
+    dev = pick_device(args.device)
+    for k in models:
+        models[k].to(dev)
+        ema[k].to(dev)
     for k in models:
         ema[k].load_state_dict(models[k].state_dict())
         ema[k].requires_grad_(False)
@@ -270,7 +292,7 @@ def main(argv=None):
     ckpt = os.path.join(args.out, "last.pt")
     elapsed = 0.0
     if os.path.exists(ckpt):
-        st = torch.load(ckpt)
+        st = torch.load(ckpt, map_location=dev)
         for k in models:
             models[k].load_state_dict(st["models"][k])
             ema[k].load_state_dict(st["ema"][k])
@@ -281,9 +303,10 @@ def main(argv=None):
         elapsed = st.get("elapsed", 0.0)
         print(f"resumed at step {step} ({elapsed / 60:.1f} min trained so far)", flush=True)
     nparams = {k: sum(p.numel() for p in m.parameters()) for k, m in models.items()}
-    print(f"train {train.n} props, val {val.n}, res {train.res}; parameters {nparams}; threads {args.threads}",
+    print(f"train {train.n} props, val {val.n}, res {train.res}; parameters {nparams}; threads {args.threads};"
+          f" device {dev}",
           flush=True)
-    ab_table = schedule.alphas_cumprod()
+    ab_table = schedule.alphas_cumprod().to(dev)
     csv_path = os.path.join(args.out, "loss.csv")
     keys = ["total", "denoiser", "frontend", "recon", "alpha", "img", "rgb", "depth", "normal", "scale"]
     header = ["step", "lr", "sec"] + keys + ["val_" + k for k in ("total", "denoiser", "frontend", "recon")]
@@ -297,7 +320,7 @@ def main(argv=None):
         lr = lr_at(step, args.steps, args.lr)
         for grp in opt.param_groups:
             grp["lr"] = lr
-        b = train.batch(draw(train, rng, args.batch))
+        b = to_device(train.batch(draw(train, rng, args.batch)), dev)
         ls = losses(models, b, ab_table, gen, recon=with_recon)
         opt.zero_grad(set_to_none=True)
         ls["total"].backward()
@@ -318,7 +341,8 @@ def main(argv=None):
                 acc = {k: 0.0 for k in ("total", "denoiser", "frontend", "recon")}
                 chunks = [val_idx[i:i + 8] for i in range(0, len(val_idx), 8)]
                 for c in chunks:
-                    vl = losses(ema, val.batch(c), ab_table, vg, p_uncond=0.0, train=False, recon=with_recon)
+                    vl = losses(ema, to_device(val.batch(c), dev), ab_table, vg, p_uncond=0.0, train=False,
+                                recon=with_recon)
                     for k in acc:
                         acc[k] += vl[k].item() / len(chunks)
             row[-4:] = [f"{acc[k]:.5f}" for k in ("total", "denoiser", "frontend", "recon")]

@@ -195,7 +195,7 @@ class Reconstructor(nn.Module):
         opacity = torch.sigmoid(raw[:, :, 1:2])
         foot = z * self.footprint[None, :, None, None, None]
         scale = foot * torch.exp(torch.clamp(raw[:, :, 2:5], -6.0, 4.0))
-        q = raw[:, :, 5:9] + torch.tensor([1.0, 0.0, 0.0, 0.0]).reshape(1, 1, 4, 1, 1)
+        q = raw[:, :, 5:9] + torch.tensor([1.0, 0.0, 0.0, 0.0], device=raw.device).reshape(1, 1, 4, 1, 1)
         q = q / torch.clamp(q.norm(dim=2, keepdim=True), min=1e-6)
         rgb = torch.sigmoid(raw[:, :, 9:12])
         return {"z": z, "pos": pos, "opacity": opacity, "scale": scale, "rot": q, "rgb": rgb}
