@@ -130,8 +130,7 @@ ART_LICENCE = "CC-BY-SA-3.0"
 ATTRIBUTION = """This model bundle was trained on images rendered from the art of 0 A.D. (Wildfire Games,
 https://play0ad.com), Debian package 0ad-data, licensed CC-BY-SA 3.0
 (https://creativecommons.org/licenses/by-sa/3.0/), together with the Gen3D project's own procedural props
-(BSD-3-Clause). As an adaptation of that art the weights are shared under CC-BY-SA 3.0; what it generates from
-your own pictures is yours. The per-asset list (actor, meshes, textures) is the dataset manifest written by
+(BSD-3-Clause). As an adaptation of that art the weights are shared under CC-BY-SA 3.0. The per-asset list (actor, meshes, textures) is the dataset manifest written by
 io.github.gen3d.trainer.ArtDatasetTool (docs/dataset.md, "Game art").
 """
 
