@@ -146,21 +146,6 @@ final class DatasetWriter {
     }
 
     /**
-     * The seeds of each split in dataset order: {@code i = 0, 1, 2, ...}, {@link DatasetSplit#of(long)} decides, the
-     * first {@code count} of each split are taken ({@link PropPose#seeds}).
-     *
-     * @param settings the counts (not null)
-     * @return seeds per split (new lists)
-     */
-    static Map<DatasetSplit, List<Long>> selectSeeds(Settings settings) {
-        Map<DatasetSplit, List<Long>> out = new EnumMap<>(DatasetSplit.class);
-        for (DatasetSplit s : DatasetSplit.values()) {
-            out.put(s, PropPose.seeds(s, settings.count(s)));
-        }
-        return out;
-    }
-
-    /**
      * Renders and writes everything.
      *
      * @param settings what to write (not null)
@@ -209,20 +194,17 @@ final class DatasetWriter {
                     List<Callable<RenderedProp>> shardSeeds = list.subList(first,
                             Math.min(list.size(), first + settings.shard()));
                     String stem = String.format("shard-%05d", first / settings.shard());
-                    long[] seedRange = new long[2];
-                    int[] written = new int[1];
-                    Map<String, String> files = writeShard(dir, stem, shardSeeds, settings, pool, previewProps,
-                            seedRange, written);
+                    Shard written = writeShard(dir, stem, shardSeeds, settings, pool, previewProps);
                     done += shardSeeds.size();
-                    count += written[0];
+                    count += written.count();
                     double s = (System.nanoTime() - start) / 1e9;
                     LOG.info(String.format("%s/%s: %d props; %d/%d done, %.1f s, %.1f ms/prop", dirName(split), stem,
-                            written[0], done, total, s, 1000 * s / done));
+                            written.count(), done, total, s, 1000 * s / done));
                     Map<String, Object> shard = new LinkedHashMap<>();
-                    shard.put("count", written[0]);
-                    shard.put("firstSeed", seedRange[0]);
-                    shard.put("lastSeed", seedRange[1]);
-                    shard.put("files", files);
+                    shard.put("count", written.count());
+                    shard.put("firstSeed", written.firstSeed());
+                    shard.put("lastSeed", written.lastSeed());
+                    shard.put("files", written.files());
                     shards.add(shard);
                 }
                 Map<String, Object> entry = new LinkedHashMap<>();
@@ -248,9 +230,19 @@ final class DatasetWriter {
         return manifest;
     }
 
-    private static Map<String, String> writeShard(Path dir, String stem, List<Callable<RenderedProp>> seeds,
-            Settings st, ExecutorService pool, List<RenderedProp> previewProps, long[] seedRange, int[] written)
-            throws IOException {
+    /**
+     * A written shard.
+     *
+     * @param files array name → file, relative to the dataset folder
+     * @param count props written (tasks may skip theirs)
+     * @param firstSeed seed of the first prop written (0 when none)
+     * @param lastSeed seed of the last prop written (0 when none)
+     */
+    private record Shard(Map<String, String> files, int count, long firstSeed, long lastSeed) {
+    }
+
+    private static Shard writeShard(Path dir, String stem, List<Callable<RenderedProp>> seeds, Settings st,
+            ExecutorService pool, List<RenderedProp> previewProps) throws IOException {
         int r = st.res();
         int v = RenderedProp.VIEWS;
         // render the whole shard first (tasks may skip a prop by returning null), then write what was rendered
@@ -288,10 +280,6 @@ final class DatasetWriter {
                 });
             }
             for (RenderedProp p : done) {
-                if (p == done.get(0)) {
-                    seedRange[0] = p.seed();
-                }
-                seedRange[1] = p.seed();
                 files.get(0).write(p.rgb());
                 files.get(1).write(p.alpha());
                 files.get(2).write(p.depth());
@@ -314,8 +302,8 @@ final class DatasetWriter {
                 f.close();
             }
         }
-        written[0] = (int) n;
-        return names;
+        return done.isEmpty() ? new Shard(names, 0, 0, 0)
+                : new Shard(names, done.size(), done.get(0).seed(), done.get(done.size() - 1).seed());
     }
 
     private static RenderedProp take(Future<RenderedProp> f) throws IOException {

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * layout of every array is the one of the {@code .npy} files without the leading prop axis (see
  * {@code docs/dataset.md}, "Renders").
  *
- * @param seed the prop seed (for game art: the asset's index in its split)
+ * @param seed the prop seed (for game art: the asset's seed, {@code GameArt.seed})
  * @param label the category ordinal, or −1 for game art (no category)
  * @param yaw the yaw in degrees: the prop was rotated by −yaw about +Y into the canonical frame
  * @param views azimuth, elevation in degrees per view ({@code 2·VIEWS})

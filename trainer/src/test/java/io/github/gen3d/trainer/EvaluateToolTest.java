@@ -93,10 +93,13 @@ class EvaluateToolTest {
     }
 
     @Test
-    void testPropsAreTheDatasetsTestPropsWithTheSameViews() {
-        Map<DatasetSplit, Integer> counts = Map.of(DatasetSplit.TEST, 7);
-        DatasetWriter.Settings ds = new DatasetWriter.Settings(Path.of("unused"), counts, 8, 1, 1, 1, null);
-        List<Long> dataset = DatasetWriter.selectSeeds(ds).get(DatasetSplit.TEST);
+    void testPropsAreTheDatasetsTestPropsWithTheSameViews() throws Exception {
+        // the seeds of the props the dataset writer's procedural source renders for the test split
+        List<Long> dataset = new java.util.ArrayList<>();
+        for (java.util.concurrent.Callable<RenderedProp> task : DatasetWriter.PROCEDURAL.tasks(DatasetSplit.TEST, 7,
+                8, 1)) {
+            dataset.add(task.call().seed());
+        }
         List<Long> eval = PropPose.seeds(DatasetSplit.TEST, 7);
         assertEquals(dataset, eval);
         for (long seed : eval) {

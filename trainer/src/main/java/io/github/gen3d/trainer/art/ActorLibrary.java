@@ -25,17 +25,26 @@ import org.w3c.dom.NodeList;
  *
  * <p>Files: {@code ROOT/actors}, {@code ROOT/variants}, {@code ROOT/meshes/X.dae.cached.pmd} for mesh {@code X.dae},
  * {@code ROOT/textures/skins/T.cached.dds} (or {@code T} itself) for texture {@code T}, {@code ROOT/materials}. Not
- * thread-safe: use one library per thread (it caches parsed files).
+ * thread-safe: use one library per thread (it caches parsed XML files, and the last {@value #MESH_CACHE} meshes
+ * read, so that resolving an actor and assembling it read each mesh once).
  */
 final class ActorLibrary {
     /** 0 A.D.'s quality level "high" (low 0, medium 100). */
     static final int QUALITY_HIGH = 200;
     /** Deepest prop nesting followed. */
     static final int MAX_DEPTH = 4;
+    /** Meshes kept parsed (least recently used dropped first). */
+    static final int MESH_CACHE = 256;
     private final Path root;
     private final DocumentBuilder xml;
     private final Map<String, Element> parsed = new HashMap<>();
     private final Map<String, Material> materials = new HashMap<>();
+    private final Map<String, PmdMesh> meshes = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PmdMesh> eldest) {
+            return size() > MESH_CACHE;
+        }
+    };
 
     /**
      * How a material uses the texture's alpha.
@@ -98,6 +107,22 @@ final class ActorLibrary {
      */
     Path meshFile(String mesh) {
         return root.resolve("meshes").resolve(mesh + ".cached.pmd");
+    }
+
+    /**
+     * A mesh, read once and kept while it is among the last {@value #MESH_CACHE} used.
+     *
+     * @param mesh the mesh as actors name it
+     * @return the parsed mesh
+     * @throws IOException when it cannot be read or is not a valid PMD file; the message names the file
+     */
+    PmdMesh mesh(String mesh) throws IOException {
+        PmdMesh m = meshes.get(mesh);
+        if (m == null) {
+            m = PmdMesh.read(meshFile(mesh));
+            meshes.put(mesh, m);
+        }
+        return m;
     }
 
     /**
@@ -180,7 +205,7 @@ final class ActorLibrary {
                 at = place;
             } else {
                 if (pmd == null) {
-                    pmd = PmdMesh.read(meshFile(mesh));
+                    pmd = mesh(mesh);
                 }
                 PmdMesh.PropPoint point = pmd.propPoints().get("prop-" + p.getKey());
                 if (point == null) {

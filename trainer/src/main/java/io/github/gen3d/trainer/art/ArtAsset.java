@@ -5,9 +5,7 @@ import io.github.gen3d.mesh.TriangleMesh;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A textured game asset ready to render: the parts of an actor merged into one triangle mesh (UVs, one texture and
@@ -65,15 +63,10 @@ public final class ArtAsset {
      * @throws IOException when a mesh or texture cannot be read, or the asset has no triangles or no extent
      */
     static ArtAsset assemble(ActorLibrary lib, List<ActorLibrary.Part> parts, Textures textures) throws IOException {
-        Map<String, PmdMesh> meshes = new HashMap<>();
         int nv = 0, nt = 0;
         List<PmdMesh> list = new ArrayList<>();
         for (ActorLibrary.Part p : parts) {
-            PmdMesh m = meshes.get(p.mesh());
-            if (m == null) {
-                m = PmdMesh.read(lib.meshFile(p.mesh()));
-                meshes.put(p.mesh(), m);
-            }
+            PmdMesh m = lib.mesh(p.mesh());
             list.add(m);
             nv += m.vertexCount();
             nt += m.triangleCount();

@@ -94,7 +94,6 @@ final class ArtCatalog {
                     .forEach(files::add);
         }
         files.sort(Comparator.naturalOrder());
-        Map<String, PmdMesh> meshes = new HashMap<>();
         Map<String, Integer> perGroupCount = new HashMap<>();
         List<Entry> out = new ArrayList<>();
         int skipped = 0;
@@ -112,7 +111,7 @@ final class ArtCatalog {
                 skipped++;
                 continue;
             }
-            Entry e = entry(lib, actor, seed, parts, meshes);
+            Entry e = entry(lib, actor, seed, parts);
             if (e == null) {
                 skipped++;
                 continue;
@@ -129,23 +128,19 @@ final class ArtCatalog {
         return out;
     }
 
-    private static Entry entry(ActorLibrary lib, String actor, long seed, List<ActorLibrary.Part> parts,
-            Map<String, PmdMesh> cache) {
+    private static Entry entry(ActorLibrary lib, String actor, long seed, List<ActorLibrary.Part> parts) {
         double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
         double[] hi = {-Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
         int tris = 0;
         List<String> meshes = new ArrayList<>();
         List<String> textures = new ArrayList<>();
         for (ActorLibrary.Part p : parts) {
-            PmdMesh m = cache.get(p.mesh());
-            if (m == null) {
-                try {
-                    m = PmdMesh.read(lib.meshFile(p.mesh()));
-                } catch (IOException ex) {
-                    LOG.fine("skipped " + actor + ": " + ex.getMessage());
-                    return null;
-                }
-                cache.put(p.mesh(), m);
+            PmdMesh m;
+            try {
+                m = lib.mesh(p.mesh());
+            } catch (IOException ex) {
+                LOG.fine("skipped " + actor + ": " + ex.getMessage());
+                return null;
             }
             if (p.texture() != null && !Files.isRegularFile(lib.textureFile(p.texture()))) {
                 LOG.fine("skipped " + actor + ": missing texture " + p.texture());

@@ -110,6 +110,19 @@ class GameArtTest {
     }
 
     @Test
+    void brokenTexturesFailNamingTheFile() throws IOException {
+        Path dds = dir.resolve("broken.png.cached.dds");
+        Files.write(dds, new byte[] {'D', 'D', 'S', ' ', 124, 0, 0, 0, 1, 2, 3}); // a DDS header cut short
+        IOException e = assertThrows(IOException.class, () -> ArtTexture.read(dds));
+        assertTrue(e.getMessage().contains(dds.toString()), e.getMessage());
+        Path missing = dir.resolve("missing.dds");
+        IOException m = assertThrows(IOException.class, () -> ArtTexture.read(missing));
+        assertTrue(m.getMessage().contains(missing.toString()), m.getMessage());
+        BufferedImage huge = new BufferedImage(ArtTexture.MAX_SIDE + 1, 1, BufferedImage.TYPE_INT_ARGB);
+        assertThrows(IOException.class, () -> ArtTexture.of(huge, "huge"));
+    }
+
+    @Test
     void actorsResolveVariantsQualityPropsAndMaterials() throws IOException {
         ArtFixtures.folder(dir);
         ActorLibrary lib = new ActorLibrary(dir);
