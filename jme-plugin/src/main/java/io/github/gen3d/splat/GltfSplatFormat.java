@@ -35,16 +35,28 @@ import java.util.logging.Logger;
  * <li>Every primitive with {@code extensions.KHR_gaussian_splatting}, in every mesh instance of the default
  * scene (see {@link GltfNodes}), concatenated in scene order. Primitives without the extension (ordinary
  * meshes) are skipped. A mesh used by two nodes gives its splats twice.</li>
- * <li>Attributes: {@code POSITION} (VEC3), {@code KHR_gaussian_splatting:ROTATION} (VEC4, quaternion
- * <b>x, y, z, w</b>), {@code KHR_gaussian_splatting:SCALE} (VEC3, <b>natural log</b> of the standard
- * deviations), {@code KHR_gaussian_splatting:OPACITY} (SCALAR, <b>linear</b> 0..1) and
+ * <li>Attributes, as the extension's current text (Release Candidate, July 2026) defines them: {@code POSITION}
+ * (VEC3), {@code KHR_gaussian_splatting:ROTATION} (VEC4, quaternion <b>x, y, z, w</b>),
+ * {@code KHR_gaussian_splatting:SCALE} (VEC3, <b>linear</b> standard deviations, never negative),
+ * {@code KHR_gaussian_splatting:OPACITY} (SCALAR, <b>linear</b>, in [0, 1]; other values are an error) and
  * {@code KHR_gaussian_splatting:SH_DEGREE_ℓ_COEF_n} (VEC3 RGB, n = m + ℓ for order m = −ℓ..ℓ; the same basis,
  * signs and order as INRIA's {@code f_dc}/{@code f_rest}, so they copy straight into
- * {@link GaussianCloud#sh()}; colour = 0.5 + C0·SH_DEGREE_0_COEF_0). Any glTF component type is decoded,
- * with {@code normalized} integers mapped per the glTF rules (so the quantised encodings the extension
- * allows, i8/i16 normalised rotations and scales, u8/u16 normalised opacity, work, and so do
- * {@code KHR_mesh_quantization} positions). When {@code SH_DEGREE_0_COEF_0} is missing, {@code COLOR_0} (the
- * spec's fallback colour) gives the DC term, and its alpha the opacity if {@code OPACITY} is missing too.</li>
+ * {@link GaussianCloud#sh()}; colour = 0.5 + C0·SH_DEGREE_0_COEF_0). {@code SH_DEGREE_0_COEF_0}, {@code kernel}
+ * and {@code colorSpace} are required: a primitive without them is an error naming it. Any glTF component type
+ * is decoded, with {@code normalized} integers mapped per the glTF rules (so the quantised encodings the
+ * extension allows, i8/i16 normalised rotations, u8/u16 scales, u8/u16 normalised opacity, work, and so do
+ * {@code KHR_mesh_quantization} positions).</li>
+ * <li>Older drafts, only where a file tells for certain which one it follows, with a warning naming the file:
+ * <ul>
+ * <li>the January 2026 draft stored the <b>natural log</b> of the scales, with signed component types allowed.
+ * A file is read as that draft when one of its SCALE accessors has a signed component type or holds a negative
+ * value, neither of which the current text allows; then every SCALE of the file is exponentiated. A file from
+ * that draft whose log scales are all ≥ 0 (every splat at least one unit wide) cannot be told from a current one
+ * and is read as linear.</li>
+ * <li>the 2024 draft named the attributes {@code _ROTATION} and {@code _SCALE} (linear) and kept the diffuse
+ * colour and the opacity in {@code COLOR_0}; a primitive with {@code _SCALE} and no
+ * {@code KHR_gaussian_splatting:SCALE} is read that way (no {@code kernel} or {@code colorSpace} needed; sRGB).</li>
+ * </ul></li>
  * <li>Node transforms (matrix or TRS, composed down the hierarchy) are applied to positions, rotations, scales
  * and SH with {@link GaussianCloud#transformInPlace}; a mirroring node is handled as a reflection. A node
  * whose world matrix has a non-uniform scale or shear is refused with an {@link IOException}: such a
@@ -56,8 +68,8 @@ import java.util.logging.Logger;
  * extension's {@code srgb_rec709_display}, which is copied as is. {@code lin_rec709_display} data is
  * converted: each splat's base colour {@code b = 0.5 + C0·dc} becomes {@code srgb(b)} (the sRGB transfer
  * function, continued linearly below 0 and by its power law above 1), and the higher SH bands of that channel
- * are multiplied by {@code srgb'(b)}, the first-order change of the view-dependent part. An unknown or
- * missing {@code colorSpace} is read as sRGB with a warning. The writer always writes
+ * are multiplied by {@code srgb'(b)}, the first-order change of the view-dependent part. An unknown
+ * {@code colorSpace} is read as sRGB with a warning (a missing one is an error, see above). The writer always writes
  * {@code srgb_rec709_display}.
  *
  * <h2>Frame</h2>
@@ -90,6 +102,9 @@ final class GltfSplatFormat implements SplatFormat {
     static final String ROTATION = PREFIX + "ROTATION";
     static final String SCALE = PREFIX + "SCALE";
     static final String OPACITY = PREFIX + "OPACITY";
+    /** The 2024 draft's attribute names (linear scales, rotation x y z w). */
+    static final String DRAFT_ROTATION = "_ROTATION";
+    static final String DRAFT_SCALE = "_SCALE";
     /** "glTF" as a little-endian u32. */
     static final int MAGIC = 0x46546C67;
     static final int CHUNK_JSON = 0x4E4F534A;
@@ -222,6 +237,7 @@ final class GltfSplatFormat implements SplatFormat {
         long total = 0;
         SpzBlobs spzBlobs = new SpzBlobs();
         Set<String> notes = new LinkedHashSet<>();
+        List<Primitive> read = new ArrayList<>();
         List<GaussianCloud> pieces = new ArrayList<>();
         int skipped = 0;
         for (GltfNodes.Instance inst : GltfNodes.instances(json, root)) {
@@ -238,7 +254,7 @@ final class GltfSplatFormat implements SplatFormat {
                     continue;
                 }
                 JsonObject spz = spzExtension(json, ext, pw);
-                GaussianCloud piece;
+                Primitive piece;
                 if (spz != null) {
                     String sw = pw + ".extensions." + EXTENSION + ".extensions." + SPZ_EXTENSION;
                     GltfAccessor.View view = GltfAccessor.View.resolve(json, root, buffers, spz.get("bufferView"),
@@ -254,19 +270,37 @@ final class GltfSplatFormat implements SplatFormat {
                         throw json.error(pw + " would bring the splat count past " + budget
                                 + "; a file of this size cannot hold that many (instancing limit)");
                     }
-                    piece = first.copy();
+                    piece = new Primitive(first.copy(), false, null, inst);
                 } else {
-                    piece = readPrimitive(json, root, buffers, prim, ext, pw, budget - total, notes);
+                    piece = readPrimitive(json, root, buffers, prim, ext, pw, budget - total, notes, inst);
                 }
-                total += piece.size();
-                if (inst.world() != null) {
-                    applyWorld(json, piece, inst.world(), inst.describe());
-                }
-                pieces.add(piece);
+                total += piece.cloud().size();
+                read.add(piece);
             }
         }
-        if (pieces.isEmpty()) {
+        if (read.isEmpty()) {
             throw json.error("has no " + EXTENSION + " primitives (a mesh glTF?)");
+        }
+        String logEvidence = null;
+        for (Primitive piece : read) {
+            logEvidence = logEvidence != null ? logEvidence : piece.logEvidence();
+        }
+        if (logEvidence != null) {
+            notes.add("read as the January 2026 draft of " + EXTENSION + ", whose SCALE holds natural logs: "
+                    + logEvidence + ", which the current text (linear scales, never negative) forbids");
+        }
+        for (Primitive piece : read) {
+            GaussianCloud cloud = piece.cloud();
+            if (piece.rawScales() && logEvidence != null) {
+                float[] sc = cloud.scales();
+                for (int i = 0; i < sc.length; i++) {
+                    sc[i] = (float) Math.exp(sc[i]);
+                }
+            }
+            if (piece.instance().world() != null) {
+                applyWorld(json, cloud, piece.instance().world(), piece.instance().describe());
+            }
+            pieces.add(cloud);
         }
         if (skipped > 0) {
             LOGGER.log(Level.INFO, "{0}: skipped {1} primitive(s) without {2} (ordinary meshes)",
@@ -366,10 +400,25 @@ final class GltfSplatFormat implements SplatFormat {
         return colorSpace;
     }
 
-    /** Decodes one splat primitive into a new cloud (file frame, no node transform). */
-    private static GaussianCloud readPrimitive(GltfJson json, JsonObject root, GltfAccessor.Buffers buffers,
-            JsonObject prim, JsonObject ext, String pw, long budget, Set<String> notes) throws IOException {
+    /**
+     * One decoded splat primitive, before its node transform.
+     *
+     * @param cloud its splats in the file's frame
+     * @param rawScales whether {@code cloud}'s scales are the SCALE attribute's values as stored (linear by the
+     *     current text, natural logs by the January 2026 draft: the file as a whole decides)
+     * @param logEvidence why this primitive can only be the log-scale draft (a signed component type or a negative
+     *     value), or null
+     * @param instance the mesh instance it came from
+     */
+    private record Primitive(GaussianCloud cloud, boolean rawScales, String logEvidence, GltfNodes.Instance instance) {
+    }
+
+    /** Decodes one splat primitive into a new cloud (file frame, no node transform, scales as stored). */
+    private static Primitive readPrimitive(GltfJson json, JsonObject root, GltfAccessor.Buffers buffers,
+            JsonObject prim, JsonObject ext, String pw, long budget, Set<String> notes, GltfNodes.Instance inst)
+            throws IOException {
         String aw = pw + ".attributes";
+        String ew = pw + ".extensions." + EXTENSION;
         JsonObject attrs = json.object(prim, "attributes", pw);
         if (attrs == null) {
             throw json.error(pw + " has no attributes");
@@ -378,24 +427,40 @@ final class GltfSplatFormat implements SplatFormat {
         if (mode != 0) {
             notes.add(pw + " has mode " + mode + ", not POINTS (0); read as splats anyway");
         }
-        String kernel = json.string(ext, "kernel", pw + ".extensions." + EXTENSION, "ellipse");
-        if (!"ellipse".equals(kernel)) {
+        // the 2024 draft: _ROTATION, _SCALE (linear), COLOR_0 (diffuse colour and opacity), no kernel/colorSpace
+        boolean draft2024 = !attrs.has(SCALE) && attrs.has(DRAFT_SCALE);
+        String kernel = json.string(ext, "kernel", ew, null);
+        String colorSpace = json.string(ext, "colorSpace", ew, null);
+        if (draft2024) {
+            notes.add(pw + " uses the 2024 draft's " + DRAFT_ROTATION + ", " + DRAFT_SCALE
+                    + " and COLOR_0 attributes; read with that draft's rules (linear scales, colour and opacity from "
+                    + "COLOR_0)");
+        } else {
+            if (kernel == null) {
+                throw json.error(ew + " has no kernel, which " + EXTENSION + " requires (\"ellipse\")");
+            }
+            if (colorSpace == null) {
+                throw json.error(ew + " has no colorSpace, which " + EXTENSION + " requires (\"" + SRGB
+                        + "\" or \"" + LINEAR + "\")");
+            }
+        }
+        if (kernel != null && !"ellipse".equals(kernel)) {
             notes.add(pw + " uses kernel '" + GltfJson.quote(kernel) + "'; rendered as 'ellipse'");
         }
-        String colorSpace = colorSpace(json, ext, pw, notes);
-        JsonObject nested = json.object(ext, "extensions", pw + ".extensions." + EXTENSION);
+        colorSpace = colorSpace == null ? SRGB : colorSpace(json, ext, pw, notes);
+        JsonObject nested = json.object(ext, "extensions", ew);
         String nestedNames = nested == null || nested.size() == 0 ? "" : " (it uses " + GltfJson.quote(
                 String.join(", ", nested.keySet())) + ", which this reader does not support)";
 
         GltfAccessor pos = required(json, root, buffers, attrs, "POSITION", aw, nestedNames, 3);
-        GltfAccessor rot = required(json, root, buffers, attrs, ROTATION, aw, nestedNames, 4);
-        GltfAccessor scale = required(json, root, buffers, attrs, SCALE, aw, nestedNames, 3);
-        GltfAccessor dc = optional(json, root, buffers, attrs, shAttribute(0, 0), aw, 3);
-        GltfAccessor colour = dc != null ? null : optional(json, root, buffers, attrs, "COLOR_0", aw, 3, 4);
+        GltfAccessor rot = required(json, root, buffers, attrs, draft2024 ? DRAFT_ROTATION : ROTATION, aw,
+                nestedNames, 4);
+        GltfAccessor scale = required(json, root, buffers, attrs, draft2024 ? DRAFT_SCALE : SCALE, aw, nestedNames,
+                3);
+        GltfAccessor dc = draft2024 ? null : required(json, root, buffers, attrs, shAttribute(0, 0), aw,
+                nestedNames, 3);
+        GltfAccessor colour = draft2024 ? required(json, root, buffers, attrs, "COLOR_0", aw, "", 3, 4) : null;
         GltfAccessor opacity = optional(json, root, buffers, attrs, OPACITY, aw, 1);
-        if (dc == null && colour == null) {
-            throw json.error(aw + " has neither " + shAttribute(0, 0) + " nor COLOR_0" + nestedNames);
-        }
         if (opacity == null && (colour == null || colour.components() != 4)) {
             throw json.error(aw + " has no " + OPACITY + nestedNames);
         }
@@ -454,10 +519,40 @@ final class GltfSplatFormat implements SplatFormat {
             throw json.error(pw + ": " + count + " splats of SH degree " + degree + " do not fit in one cloud");
         }
         fill(cloud, pos, rot, scale, opacity, dc, colour, shAcc);
+        float[] o = cloud.opacities();
+        for (int i = 0; i < count; i++) {
+            if (!(o[i] >= 0f && o[i] <= 1f)) {
+                throw json.error(aw + "." + (opacity != null ? OPACITY : "COLOR_0") + " element " + i + " is " + o[i]
+                        + "; opacity must lie in [0, 1]");
+            }
+        }
+        String logEvidence = null;
+        if (draft2024) {
+            negativeScale(json, cloud, aw + "." + DRAFT_SCALE);
+        } else if (scale.componentType() == GltfAccessor.BYTE || scale.componentType() == GltfAccessor.SHORT) {
+            logEvidence = aw + "." + SCALE + " has a signed component type (" + scale.componentType() + ")";
+        } else {
+            float[] sc = cloud.scales();
+            for (int i = 0; i < sc.length && logEvidence == null; i++) {
+                if (sc[i] < 0f) {
+                    logEvidence = aw + "." + SCALE + " holds negative values (element " + i / 3 + ": " + sc[i] + ")";
+                }
+            }
+        }
         if (LINEAR.equals(colorSpace)) {
             linearToSrgb(cloud);
         }
-        return cloud;
+        return new Primitive(cloud, !draft2024, logEvidence, inst);
+    }
+
+    /** Refuses negative scales in a file whose scales are linear. */
+    private static void negativeScale(GltfJson json, GaussianCloud cloud, String what) throws IOException {
+        float[] sc = cloud.scales();
+        for (int i = 0; i < sc.length; i++) {
+            if (sc[i] < 0f) {
+                throw json.error(what + " element " + i / 3 + " is negative (" + sc[i] + "); scales are linear");
+            }
+        }
     }
 
     private static GltfAccessor required(GltfJson json, JsonObject root, GltfAccessor.Buffers buffers,
@@ -478,7 +573,7 @@ final class GltfSplatFormat implements SplatFormat {
         return GltfAccessor.resolve(json, root, buffers, e, aw + "." + semantic, components);
     }
 
-    /** Plain per-element decode of the attributes into the cloud's arrays. */
+    /** Plain per-element decode of the attributes into the cloud's arrays (scales as stored). */
     private static void fill(GaussianCloud cloud, GltfAccessor pos, GltfAccessor rot, GltfAccessor scale,
             GltfAccessor opacity, GltfAccessor dc, GltfAccessor colour, GltfAccessor[] shAcc) {
         int n = cloud.size();
@@ -491,7 +586,7 @@ final class GltfSplatFormat implements SplatFormat {
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < 3; c++) {
                 p[i * 3 + c] = pos.get(i, c);
-                s[i * 3 + c] = (float) Math.exp(scale.get(i, c));
+                s[i * 3 + c] = scale.get(i, c);
             }
             float x = rot.get(i, 0), y = rot.get(i, 1), z = rot.get(i, 2), w = rot.get(i, 3);
             double len = Math.sqrt((double) x * x + (double) y * y + (double) z * z + (double) w * w);
@@ -620,8 +715,8 @@ final class GltfSplatFormat implements SplatFormat {
     // ------------------------------------------------------------------ writing
 
     /**
-     * Writes one node, one mesh, one POINTS primitive with float attributes (position, rotation xyzw, log scale,
-     * linear opacity, SH coefficients of the cloud's degree), colour space {@code srgb_rec709_display}.
+     * Writes one node, one mesh, one POINTS primitive with float attributes (position, rotation xyzw, linear
+     * scale, linear opacity, SH coefficients of the cloud's degree), colour space {@code srgb_rec709_display}.
      * Empty clouds cannot be written (glTF accessors hold at least one element).
      */
     @Override
@@ -727,7 +822,7 @@ final class GltfSplatFormat implements SplatFormat {
             sink.putFloat(r[i * 4 + 1]).putFloat(r[i * 4 + 2]).putFloat(r[i * 4 + 3]).putFloat(r[i * 4]);
         }
         for (int i = 0; i < n * 3; i++) {
-            sink.putFloat((float) Math.log(s[i]));
+            sink.putFloat(s[i]);
         }
         for (int i = 0; i < n; i++) {
             sink.putFloat(o[i]);

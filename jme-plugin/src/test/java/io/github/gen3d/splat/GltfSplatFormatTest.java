@@ -15,7 +15,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -99,7 +101,11 @@ class GltfSplatFormatTest {
     void conformanceFileLoadsAllFifteenSplatsWithTheirEncodings() throws IOException {
         byte[] data = Files.readAllBytes(TestData.splat(CONFORMANCE));
         RawGlb raw = new RawGlb(data);
-        GaussianCloud c = SplatIO.read(TestData.splat(CONFORMANCE));
+        // the file follows the January 2026 draft (log scales, signed types): the reader must say so and exp them
+        List<String> warnings = new ArrayList<>();
+        GaussianCloud c = withWarnings(warnings, () -> SplatIO.read(TestData.splat(CONFORMANCE)));
+        assertTrue(warnings.stream().anyMatch(w -> w.contains(CONFORMANCE) && w.contains("January 2026 draft")),
+                warnings.toString());
         assertEquals(15, c.size());
         assertEquals(3, c.shDegree());
         assertEquals(c, SplatIO.read(TestData.splat(CONFORMANCE), null, null), "glTF is already in jME's frame");
@@ -266,13 +272,16 @@ class GltfSplatFormatTest {
             return accessor(view(b.array(), 0), 0, 5126, type, values.length / comps, false);
         }
 
-        /** A splat primitive (float attributes; sh[k] holds coefficient k as rgb per splat) as a JSON object. */
-        JsonObject splatPrimitive(float[] pos, float[] rotXyzw, float[] logScale, float[] opacity, float[][] sh,
+        /**
+         * A splat primitive (float attributes, linear scales as the current text has them; sh[k] holds coefficient
+         * k as rgb per splat) as a JSON object.
+         */
+        JsonObject splatPrimitive(float[] pos, float[] rotXyzw, float[] scale, float[] opacity, float[][] sh,
                 String colorSpace) {
             JsonObject attrs = new JsonObject();
             attrs.addProperty("POSITION", floats("VEC3", pos));
             attrs.addProperty(P + "ROTATION", floats("VEC4", rotXyzw));
-            attrs.addProperty(P + "SCALE", floats("VEC3", logScale));
+            attrs.addProperty(P + "SCALE", floats("VEC3", scale));
             attrs.addProperty(P + "OPACITY", floats("SCALAR", opacity));
             for (int j = 0; j < sh.length; j++) {
                 int l = (int) Math.floor(Math.sqrt(j));
@@ -314,7 +323,7 @@ class GltfSplatFormatTest {
                 q[i * 4 + 2] = c.rotations()[i * 4 + 3];
                 q[i * 4 + 3] = c.rotations()[i * 4];
                 for (int j = 0; j < 3; j++) {
-                    ls[i * 3 + j] = (float) Math.log(c.scales()[i * 3 + j]);
+                    ls[i * 3 + j] = c.scales()[i * 3 + j];
                 }
                 for (int j = 0; j < k; j++) {
                     System.arraycopy(c.sh(), (i * k + j) * 3, sh[j], i * 3, 3);
@@ -570,7 +579,8 @@ class GltfSplatFormatTest {
     @Test
     void interleavedStridedAndQuantisedAttributesDecode() throws IOException {
         // two splats; one view interleaves position (f32×3, offset 0) and rotation (i16 normalised ×4, offset 12),
-        // stride 20; scale is i8 (not normalised) and opacity u8 normalised
+        // stride 20; scale is i8 (not normalised: signed, so the January 2026 draft's log scales) and opacity u8
+        // normalised
         ByteBuffer v = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN);
         float[][] pos = {{1, 2, 3}, {-4, 5, -6}};
         short[][] rot = {{0, 0, 0, 32767}, {-32767, 0, 0, 0}};
@@ -591,6 +601,7 @@ class GltfSplatFormatTest {
                 true));
         attrs.addProperty(P + "SH_DEGREE_0_COEF_0", g.floats("VEC3", 0, 0, 0, 1, 1, 1));
         JsonObject ext = new JsonObject();
+        ext.addProperty("kernel", "ellipse");
         ext.addProperty("colorSpace", "srgb_rec709_display");
         JsonObject exts = new JsonObject();
         exts.add("KHR_gaussian_splatting", ext);
@@ -608,27 +619,138 @@ class GltfSplatFormatTest {
     }
 
     @Test
-    void colour0StandsInForAMissingDcAndOpacity() throws IOException {
+    void the2024DraftsUnderscoreAttributesAndColour0AreReadWithThatDraftsRules() throws IOException {
         Glb g = new Glb();
         JsonObject attrs = new JsonObject();
         attrs.addProperty("POSITION", g.floats("VEC3", 0, 0, 0));
-        attrs.addProperty(P + "ROTATION", g.floats("VEC4", 0, 0, 0, 1));
-        attrs.addProperty(P + "SCALE", g.floats("VEC3", 0, 0, 0));
+        attrs.addProperty("_ROTATION", g.floats("VEC4", 0, 0, 0, 1));
+        attrs.addProperty("_SCALE", g.floats("VEC3", 0.5f, 0.25f, 2f));
         attrs.addProperty("COLOR_0", g.accessor(g.view(new byte[] {(byte) 255, 0, (byte) 128, 64}, 0), 0, 5121,
                 "VEC4", 1, true));
-        JsonObject ext = new JsonObject();
-        ext.addProperty("colorSpace", "srgb_rec709_display");
         JsonObject exts = new JsonObject();
-        exts.add("KHR_gaussian_splatting", ext);
+        exts.add("KHR_gaussian_splatting", new JsonObject());
         JsonObject p = new JsonObject();
         p.add("attributes", attrs);
         p.addProperty("mode", 0);
         p.add("extensions", exts);
         g.scene(g.meshNode(g.mesh(p)));
-        GaussianCloud c = read(g.build());
+        List<String> warnings = new ArrayList<>();
+        GaussianCloud c = withWarnings(warnings, () -> read(g.build()));
         double[] rgb = colour(c, 0, new double[] {0, 0, 1});
         assertArrayEquals(new double[] {1, 0, 128 / 255.0}, rgb, 1e-6);
         assertEquals(64 / 255f, c.opacities()[0], 1e-7f);
+        assertArrayEquals(new float[] {0.5f, 0.25f, 2f}, c.scales(), "the 2024 draft's scales are linear");
+        assertTrue(warnings.stream().anyMatch(w -> w.startsWith("test.glb: ") && w.contains("2024 draft")),
+                warnings.toString());
+    }
+
+    @Test
+    void currentScalesAreLinearInFloatAndUnsignedEncodings() throws IOException {
+        Glb g = new Glb();
+        float[][] sh = {{0.1f, 0.2f, 0.3f, 0.1f, 0.2f, 0.3f}};
+        g.scene(g.meshNode(g.mesh(g.splatPrimitive(new float[] {0, 0, 0, 1, 1, 1}, new float[] {0, 0, 0, 1, 0, 0,
+            0, 1}, new float[] {0.01f, 0.5f, 3f, 0f, 1f, 2f}, new float[] {0.5f, 1f}, sh, "srgb_rec709_display"))));
+        List<String> warnings = new ArrayList<>();
+        GaussianCloud c = withWarnings(warnings, () -> read(g.build()));
+        assertArrayEquals(new float[] {0.01f, 0.5f, 3f, 0f, 1f, 2f}, c.scales(), "linear, as stored");
+        assertEquals(List.of(), warnings);
+        // u8 (not normalised) and u16 normalised scales: linear too
+        Glb q = new Glb();
+        JsonObject prim = q.splatPrimitive(new float[] {0, 0, 0}, new float[] {0, 0, 0, 1}, new float[] {1, 1, 1},
+                new float[] {1}, new float[][] {{0, 0, 0}}, "srgb_rec709_display");
+        prim.getAsJsonObject("attributes").addProperty(P + "SCALE", q.accessor(q.view(new byte[] {2, 0, 7, 0}, 0), 0,
+                5121, "VEC3", 1, false));
+        q.scene(q.meshNode(q.mesh(prim)));
+        assertArrayEquals(new float[] {2, 0, 7}, read(q.build()).scales());
+        Glb u = new Glb();
+        JsonObject prim16 = u.splatPrimitive(new float[] {0, 0, 0}, new float[] {0, 0, 0, 1}, new float[] {1, 1, 1},
+                new float[] {1}, new float[][] {{0, 0, 0}}, "srgb_rec709_display");
+        prim16.getAsJsonObject("attributes").addProperty(P + "SCALE", u.accessor(u.view(new byte[] {(byte) 0xFF,
+            (byte) 0xFF, 0, 0, 0, (byte) 0x80, 0, 0}, 0), 0, 5123, "VEC3", 1, true));
+        u.scene(u.meshNode(u.mesh(prim16)));
+        assertArrayEquals(new float[] {1f, 0f, 32768 / 65535f}, read(u.build()).scales(), 1e-7f);
+    }
+
+    @Test
+    void aNegativeScaleAnywhereMarksTheWholeFileAsTheLogScaleDraft() throws IOException {
+        // two meshes: the first alone would be linear, the second's -0.5 can only be a log
+        Glb g = new Glb();
+        float[][] sh = {{0, 0, 0}};
+        int a = g.mesh(g.splatPrimitive(new float[] {0, 0, 0}, new float[] {0, 0, 0, 1}, new float[] {0.5f, 1f, 2f},
+                new float[] {1}, sh, "srgb_rec709_display"));
+        int b = g.mesh(g.splatPrimitive(new float[] {0, 0, 0}, new float[] {0, 0, 0, 1}, new float[] {-0.5f, 0f,
+            1f}, new float[] {1}, sh, "srgb_rec709_display"));
+        g.scene(g.meshNode(a), g.meshNode(b));
+        List<String> warnings = new ArrayList<>();
+        GaussianCloud c = withWarnings(warnings, () -> read(g.build()));
+        float[] want = {(float) Math.exp(0.5), (float) Math.E, (float) Math.exp(2), (float) Math.exp(-0.5), 1f,
+            (float) Math.E};
+        assertArrayEquals(want, c.scales(), 1e-6f);
+        assertTrue(warnings.stream().anyMatch(w -> w.startsWith("test.glb: read as the January 2026 draft")
+                && w.contains("meshes[1].primitives[0].attributes.KHR_gaussian_splatting:SCALE holds negative")),
+                warnings.toString());
+    }
+
+    @Test
+    void requiredPropertiesAndValueRangesOfTheCurrentTextAreEnforced() {
+        float[][] sh = {{0, 0, 0}};
+        java.util.function.Function<java.util.function.Consumer<JsonObject>, String> fail = edit -> {
+            Glb g = new Glb();
+            JsonObject prim = g.splatPrimitive(new float[] {0, 0, 0}, new float[] {0, 0, 0, 1},
+                    new float[] {1, 1, 1}, new float[] {1}, sh, "srgb_rec709_display");
+            edit.accept(prim);
+            g.scene(g.meshNode(g.mesh(prim)));
+            return assertThrows(IOException.class, () -> read(g.build())).getMessage();
+        };
+        assertEquals("test.glb: meshes[0].primitives[0].extensions.KHR_gaussian_splatting has no kernel, which "
+                + "KHR_gaussian_splatting requires (\"ellipse\")", fail.apply(p -> ext(p).remove("kernel")));
+        assertTrue(fail.apply(p -> ext(p).remove("colorSpace")).contains("has no colorSpace, which"));
+        assertEquals("test.glb: meshes[0].primitives[0].attributes has no "
+                + "KHR_gaussian_splatting:SH_DEGREE_0_COEF_0",
+                fail.apply(p -> p.getAsJsonObject("attributes").remove(P + "SH_DEGREE_0_COEF_0")));
+        assertEquals("test.glb: meshes[0].primitives[0].attributes has no KHR_gaussian_splatting:OPACITY",
+                fail.apply(p -> p.getAsJsonObject("attributes").remove(P + "OPACITY")));
+        Glb g = new Glb();
+        g.scene(g.meshNode(g.mesh(g.splatPrimitive(new float[] {0, 0, 0, 1, 1, 1}, new float[] {0, 0, 0, 1, 0, 0,
+            0, 1}, new float[] {1, 1, 1, 1, 1, 1}, new float[] {0.5f, 1.5f}, new float[][] {{0, 0, 0, 0, 0, 0}},
+            "srgb_rec709_display"))));
+        assertEquals("test.glb: meshes[0].primitives[0].attributes.KHR_gaussian_splatting:OPACITY element 1 is 1.5;"
+                + " opacity must lie in [0, 1]", assertThrows(IOException.class, () -> read(g.build())).getMessage());
+    }
+
+    private static JsonObject ext(JsonObject prim) {
+        return prim.getAsJsonObject("extensions").getAsJsonObject("KHR_gaussian_splatting");
+    }
+
+    /** Runs {@code body} with the reader's log records collected as "message with parameters" strings. */
+    static <T> T withWarnings(List<String> into, java.util.concurrent.Callable<T> body) throws IOException {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(GltfSplatFormat.class.getName());
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    into.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(h);
+        try {
+            return body.call();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            log.removeHandler(h);
+        }
     }
 
     @Test

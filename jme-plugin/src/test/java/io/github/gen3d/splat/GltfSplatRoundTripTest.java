@@ -36,9 +36,7 @@ class GltfSplatRoundTripTest {
             assertArrayEquals(src.positions(), back.positions(), "positions are stored as floats");
             assertArrayEquals(src.opacities(), back.opacities());
             assertArrayEquals(src.sh(), back.sh(), "sRGB colours and SH are stored as floats");
-            for (int i = 0; i < src.scales().length; i++) {
-                assertEquals(src.scales()[i], back.scales()[i], 2e-6 * src.scales()[i], "scale (log, then exp)");
-            }
+            assertArrayEquals(src.scales(), back.scales(), "linear scales are stored as floats");
             for (int i = 0; i < src.size(); i++) {
                 SplatTestSupport.assertSameRotation(src.rotations(), i, back.rotations(), i, 1e-6, "rotation " + i);
             }
@@ -85,12 +83,12 @@ class GltfSplatRoundTripTest {
             assertEquals(lo, min.get(c).getAsFloat());
             assertEquals(hi, max.get(c).getAsFloat());
         }
-        // element 0 of each attribute, decoded independently: xyzw rotation, log scale, rgb SH
+        // element 0 of each attribute, decoded independently: xyzw rotation, linear scale, rgb SH
         float[] q = src.rotations();
         assertArrayEquals(new double[] {q[1], q[2], q[3], q[0]}, raw.value(0, "KHR_gaussian_splatting:ROTATION"),
                 0);
-        assertArrayEquals(new double[] {Math.log(src.scales()[0]), Math.log(src.scales()[1]),
-            Math.log(src.scales()[2])}, raw.value(0, "KHR_gaussian_splatting:SCALE"), 1e-6);
+        assertArrayEquals(new double[] {src.scales()[0], src.scales()[1], src.scales()[2]},
+                raw.value(0, "KHR_gaussian_splatting:SCALE"), 0);
         assertArrayEquals(new double[] {src.sh()[3 * 3], src.sh()[3 * 3 + 1], src.sh()[3 * 3 + 2]},
                 raw.value(0, "KHR_gaussian_splatting:SH_DEGREE_1_COEF_2"), 0);
     }
