@@ -36,10 +36,11 @@ def build(cams, res):
     return {"denoiser": denoiser, "reconstructor": recon, "frontend": frontend}
 
 
-def losses(models, b, ab_table, gen, p_uncond=0.1, train=True, recon=True):
+def losses(models, b, ab_table, gen, p_uncond=0.1, train=True, recon=True, frontend=True):
     """All losses of one batch (dict of scalars). gen: torch.Generator for noise, timesteps and dropouts. The
     condition is b["cond"]: the input view as the service prepares a user's picture (data.Split.batch). With
-    recon=False the reconstructor is left out (its loss terms are 0)."""
+    recon=False the reconstructor is left out (its loss terms are 0), with frontend=False the front end (its loss
+    is 0)."""
     den, rec, fe = models["denoiser"], models["reconstructor"], models["frontend"]
     img = b["img"]
     B = img.shape[0]
@@ -54,10 +55,13 @@ def losses(models, b, ab_table, gen, p_uncond=0.1, train=True, recon=True):
     r = recon_losses(rec, xt, t, prior, cond, b) if recon else {
         k: zero for k in ("recon", "alpha", "img", "rgb", "depth", "normal", "scale")}
     # --- class-conditioned front end: draws the condition image of a category (label -1: none, e.g. game art)
-    t2, _, xt2, v2 = noisy(cond, ab_table, gen)
-    lab = torch.where(torch.rand(B, generator=gen).to(img.device) < p_uncond, torch.full_like(b["label"], -1),
-                      b["label"])
-    lfe = F.mse_loss(fe(xt2[:, None], t2, lab)[:, 0], v2)
+    if frontend:
+        t2, _, xt2, v2 = noisy(cond, ab_table, gen)
+        lab = torch.where(torch.rand(B, generator=gen).to(img.device) < p_uncond, torch.full_like(b["label"], -1),
+                          b["label"])
+        lfe = F.mse_loss(fe(xt2[:, None], t2, lab)[:, 0], v2)
+    else:
+        lfe = zero
     total = l2d + lfe + r["recon"]
     out = {"total": total, "denoiser": l2d, "frontend": lfe}
     out.update({k: v for k, v in r.items() if k != "gaussians"})
@@ -284,6 +288,7 @@ def main(argv=None):
         ema[k].requires_grad_(False)
         models[k].requires_grad_(k in trained)
     with_recon = "reconstructor" in trained
+    with_frontend = "frontend" in trained
     params = [p for k in trained for p in models[k].parameters()]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
     gen = torch.Generator().manual_seed(args.seed)
@@ -321,7 +326,7 @@ def main(argv=None):
         for grp in opt.param_groups:
             grp["lr"] = lr
         b = to_device(train.batch(draw(train, rng, args.batch)), dev)
-        ls = losses(models, b, ab_table, gen, recon=with_recon)
+        ls = losses(models, b, ab_table, gen, recon=with_recon, frontend=with_frontend)
         opt.zero_grad(set_to_none=True)
         ls["total"].backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -342,7 +347,7 @@ def main(argv=None):
                 chunks = [val_idx[i:i + 8] for i in range(0, len(val_idx), 8)]
                 for c in chunks:
                     vl = losses(ema, to_device(val.batch(c), dev), ab_table, vg, p_uncond=0.0, train=False,
-                                recon=with_recon)
+                                recon=with_recon, frontend=with_frontend)
                     for k in acc:
                         acc[k] += vl[k].item() / len(chunks)
             row[-4:] = [f"{acc[k]:.5f}" for k in ("total", "denoiser", "frontend", "recon")]

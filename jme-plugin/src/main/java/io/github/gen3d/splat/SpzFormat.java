@@ -44,7 +44,10 @@ import java.util.zip.GZIPOutputStream;
  * <h2>Safety</h2>
  * Every count from a header is checked before anything is allocated: at most {@link #MAX_POINTS} points, Java
  * array limits, and the decompressed size a file of this length can possibly hold (deflate cannot expand more
- * than {@link #GZIP_MAX_RATIO}:1, zstd not more than {@link #ZSTD_MAX_RATIO}:1). Decompression writes into a
+ * than {@link #GZIP_MAX_RATIO}:1, zstd not more than {@link #ZSTD_MAX_RATIO}:1), and, against decompression
+ * bombs, no more than {@link #MAX_PLAUSIBLE_RATIO} payload bytes per file byte, a ratio real splat data never
+ * comes near: a bomb fails with an {@link IOException} naming the file before anything is inflated or
+ * allocated. Decompression writes into a
  * buffer of exactly the size the header implies and fails if the data holds more or less. Extension records
  * (flag 0x2) are skipped with a warning: up to {@link #MAX_EXTENSION_BYTES} after the arrays in v2/v3 (where
  * the current reference writer puts them), the zone before the TOC in v4.
@@ -74,6 +77,13 @@ final class SpzFormat implements SplatFormat {
      * block), and a block decodes to at most 128 KiB, so 4 bytes cannot give more than 131072 bytes.
      */
     static final long ZSTD_MAX_RATIO = 131072 / 4;
+    /**
+     * Largest expansion accepted for a whole file, payload bytes per file byte: real splat data is quantised noise
+     * and compresses a few times at most (the SPZ files in the test data: 2.7:1; a cloud whose higher SH bands are
+     * all zero: about 5:1), while a decompression bomb (gzip or zstd of zeros) claims hundreds to tens of
+     * thousands. Checked against the header's point count before anything is allocated or inflated.
+     */
+    static final long MAX_PLAUSIBLE_RATIO = 256;
     /** Most trailing extension bytes accepted after the arrays of a v2/v3 payload with flag 0x2. */
     static final int MAX_EXTENSION_BYTES = 1 << 16;
     /** SPZ's own DC colour scale (not SH C0). */
@@ -338,6 +348,11 @@ final class SpzFormat implements SplatFormat {
             throw fail(name, "the header claims " + n + " points (" + arrays + " bytes of arrays), more than "
                     + inputLength + " bytes of " + codec + " data can hold (at most " + maxRatio
                     + ":1): header corrupt or file truncated");
+        }
+        if (arrays > inputLength * MAX_PLAUSIBLE_RATIO) {
+            throw fail(name, "the header claims " + n + " points (" + arrays + " bytes of arrays) from "
+                    + inputLength + " bytes of " + codec + " data, an expansion of more than " + MAX_PLAUSIBLE_RATIO
+                    + ":1 that no real splat file reaches (a decompression bomb?); refused before inflating");
         }
         return arrays;
     }

@@ -184,14 +184,73 @@ class SpzFormatBadInputTest {
 
     @Test
     void v4StreamsThatCannotExpandThatFar() {
+        // stream 0 claims 900,000 bytes from 1 compressed byte; the others are long enough that the file as a whole
+        // stays under the plausible ratio, so the per-stream bound is what refuses it
         int n = 100_000;
         long[] sizes = {9L * n, n, 3L * n, 3L * n, 4L * n};
-        ByteBuffer b = ByteBuffer.allocate(32 + 5 * 16 + 5).order(ByteOrder.LITTLE_ENDIAN);
+        long[] packed = {1, 2000, 2000, 2000, 2000};
+        ByteBuffer b = ByteBuffer.allocate(32 + 5 * 16 + 8001).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(SpzFormat.MAGIC).putInt(4).putInt(n).put((byte) 0).put((byte) 12).put((byte) 0).put((byte) 5);
         b.putInt(32).put(new byte[12]);
-        for (long s : sizes) {
-            b.putLong(1).putLong(s);
+        for (int i = 0; i < sizes.length; i++) {
+            b.putLong(packed[i]).putLong(sizes[i]);
         }
         fails(b.array(), "expand.spz", "stream 0 (positions)", "cannot hold 900000 bytes");
+    }
+
+    /** A v3 SPZ of n SH-degree-0 points whose arrays are all zeros, gzipped as a whole: ~1000:1. */
+    static byte[] gzipBomb(int n) {
+        byte[] raw = new byte[16 + 20 * n];
+        le(raw).putInt(0, SpzFormat.MAGIC).putInt(4, 3).putInt(8, n);
+        raw[13] = 12;
+        return gzip(raw);
+    }
+
+    /** A v4 SPZ of n SH-degree-0 points whose five streams are zstd frames of zeros. */
+    static byte[] zstdBomb(int n) {
+        long[] sizes = {9L * n, n, 3L * n, 3L * n, 4L * n};
+        io.airlift.compress.zstd.ZstdCompressor z = new io.airlift.compress.zstd.ZstdCompressor();
+        byte[][] frames = new byte[sizes.length][];
+        int total = 32 + sizes.length * 16;
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] zeros = new byte[(int) sizes[i]];
+            byte[] out = new byte[z.maxCompressedLength(zeros.length)];
+            int len = z.compress(zeros, 0, zeros.length, out, 0, out.length);
+            frames[i] = Arrays.copyOf(out, len);
+            total += len;
+        }
+        ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(SpzFormat.MAGIC).putInt(4).putInt(n).put((byte) 0).put((byte) 12).put((byte) 0).put((byte) 5);
+        b.putInt(32).put(new byte[12]);
+        for (int i = 0; i < sizes.length; i++) {
+            b.putLong(frames[i].length).putLong(sizes[i]);
+        }
+        for (byte[] f : frames) {
+            b.put(f);
+        }
+        return b.array();
+    }
+
+    @Test
+    void decompressionBombsAreRefusedBeforeInflatingNamingTheFile() throws IOException {
+        // regression: 40-120 KB bombs made the reader allocate ~6 GB and die with OutOfMemoryError. Both are real,
+        // well-formed compressed data of real sizes (5 million zero points: 100 MB of arrays).
+        byte[] gz = gzipBomb(5_000_000);
+        byte[] zs = zstdBomb(5_000_000);
+        assertTrue(gz.length < 200_000 && zs.length < 200_000, gz.length + " / " + zs.length);
+        fails(gz, "bomb.spz", "5000000 points", "decompression bomb", "refused before inflating");
+        fails(zs, "bomb4.spz", "5000000 points", "decompression bomb", "refused before inflating");
+        // the same through SplatIO, from a file: the message names the path
+        java.nio.file.Path file = io.github.gen3d.testing.TestData.out("spz-bombs").resolve("bomb.spz");
+        java.nio.file.Files.write(file, zs);
+        IOException e = assertThrows(IOException.class, () -> SplatIO.read(file));
+        assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("decompression bomb"),
+                e.getMessage());
+        // a legitimate file that compresses well (SH degree 3, higher bands all zero, a few distinct splats
+        // repeated) stays readable
+        GaussianCloud c = SplatTestSupport.randomCloud(5, 2000, 3);
+        java.util.Arrays.fill(c.sh(), 0f);
+        byte[] ok = SpzFormatTest.write(new SpzFormat(), c);
+        assertEquals(2000, spz.read(ok, "ok.spz").size());
     }
 }
