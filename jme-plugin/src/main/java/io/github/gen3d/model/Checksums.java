@@ -21,6 +21,7 @@ final class Checksums {
      * @throws IOException if it cannot be read
      */
     static String sha256(Path file) throws IOException {
+        io.github.gen3d.internal.SafeFiles.requireRegular(file);
         try (InputStream in = Files.newInputStream(file)) {
             return copyAndHash(in, null);
         }

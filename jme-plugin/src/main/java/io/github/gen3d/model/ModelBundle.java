@@ -222,9 +222,13 @@ public final class ModelBundle implements AutoCloseable {
             Path p = folder.resolve(file);
             String actual;
             try {
-                if (!Files.isRegularFile(p)) {
+                if (!Files.exists(p)) {
                     throw new ModelBundleException(manifest.name, component, "file " + file
                             + " listed in bundle.json is missing (expected at " + p.toAbsolutePath() + ")");
+                }
+                if (!Files.isRegularFile(p)) {
+                    throw new ModelBundleException(manifest.name, component, "file " + file
+                            + " listed in bundle.json is not a regular file (a folder, FIFO or device); refused");
                 }
                 actual = Checksums.sha256(p);
             } catch (ModelBundleException ex) {
@@ -250,11 +254,12 @@ public final class ModelBundle implements AutoCloseable {
 
     private static byte[] readJson(Path json, String where) throws ModelBundleException {
         try {
-            if (Files.size(json) > BundleManifest.MAX_JSON_BYTES) {
+            if (Files.exists(json) && io.github.gen3d.internal.SafeFiles.requireRegular(json)
+                    > BundleManifest.MAX_JSON_BYTES) {
                 throw new ModelBundleException(where, null, JSON + " is larger than "
                         + BundleManifest.MAX_JSON_BYTES + " bytes; it is not a bundle description");
             }
-            return Files.readAllBytes(json);
+            return io.github.gen3d.internal.SafeFiles.readRegular(json, BundleManifest.MAX_JSON_BYTES);
         } catch (NoSuchFileException e) {
             throw new ModelBundleException(where, null, "no " + JSON + " in the folder", e);
         } catch (IOException e) {

@@ -47,13 +47,15 @@ import java.util.regex.Pattern;
  * offset  size  field
  *      0     8  magic, the ASCII bytes "G3DCACHE"
  *      8     4  format version, int, {@value #FORMAT_VERSION}
- *     12     8  payload length n, long; the file is exactly 52 + n bytes long
- *     20    32  SHA-256 of the payload
- *     52     n  payload
+ *     12     8  payload length n, long; the file is exactly 84 + n bytes long
+ *     20    32  the key the entry was stored under (its 64 hex digits as 32 bytes)
+ *     52    32  SHA-256 of the payload
+ *     84     n  payload
  * </pre>
  * An entry that breaks any of these rules (bad magic, other version, a length that disagrees with the file's size,
- * checked before anything is allocated, a checksum mismatch, an unreadable file) is deleted, logged as a WARNING and
- * reported as a miss; it is never served.
+ * checked before anything is allocated, a key other than the one its file name says, as a copied or renamed entry
+ * has, a checksum mismatch, an unreadable file or anything but a regular file) is deleted, logged as a WARNING and
+ * reported as a miss; it is never served. Entries of format version 1 (no key) are dropped the same way.
  *
  * <p><b>Size and eviction.</b> The size of the cache is the sum of its entry files' sizes (headers included). After
  * every {@link #put} (and when a cache is opened) the least recently used entries, by last-modified time, are deleted
@@ -71,9 +73,9 @@ final class AssetCache {
     /** The magic bytes that open every entry file: ASCII "G3DCACHE". */
     static final byte[] MAGIC = "G3DCACHE".getBytes(StandardCharsets.US_ASCII);
     /** The entry format version written and accepted. */
-    static final int FORMAT_VERSION = 1;
-    /** Header length in bytes: magic (8), version (4), payload length (8), SHA-256 (32). */
-    static final int HEADER_BYTES = 8 + 4 + 8 + 32;
+    static final int FORMAT_VERSION = 2;
+    /** Header length in bytes: magic (8), version (4), payload length (8), key (32), SHA-256 (32). */
+    static final int HEADER_BYTES = 8 + 4 + 8 + 32 + 32;
     /** The file-name suffix of entries. */
     static final String ENTRY_SUFFIX = ".g3dc";
     /** The file-name prefix of temporary files. */
@@ -205,7 +207,7 @@ final class AssetCache {
         Path file = fileFor(key);
         byte[] payload;
         try {
-            payload = read(file);
+            payload = read(file, key);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (CorruptEntryException e) {
@@ -261,7 +263,8 @@ final class AssetCache {
         }
         byte[] checksum = sha256().digest(payload);
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
-        header.put(MAGIC).putInt(FORMAT_VERSION).putLong(payload.length).put(checksum).flip();
+        header.put(MAGIC).putInt(FORMAT_VERSION).putLong(payload.length).put(HexFormat.of().parseHex(key))
+                .put(checksum).flip();
 
         Path temp = Files.createTempFile(dir, TEMP_PREFIX, TEMP_SUFFIX);
         try {
@@ -351,12 +354,14 @@ final class AssetCache {
      * Reads and checks an entry file.
      *
      * @param file the entry file (not null, unaffected)
+     * @param key the key its file name says (64 hex digits)
      * @return its payload (not null)
      * @throws NoSuchFileException if there is no such file
      * @throws CorruptEntryException if the file breaks the format
      * @throws IOException if it cannot be read
      */
-    private static byte[] read(Path file) throws IOException, CorruptEntryException {
+    private static byte[] read(Path file, String key) throws IOException, CorruptEntryException {
+        io.github.gen3d.internal.SafeFiles.requireRegular(file); // a FIFO would block the open below
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = in.size();
             if (size < HEADER_BYTES) {
@@ -385,6 +390,12 @@ final class AssetCache {
             }
             if (length > MAX_ARRAY) {
                 throw new CorruptEntryException("payload of " + length + " bytes is too large to read");
+            }
+            byte[] stored = new byte[SHA256_BYTES];
+            header.get(stored);
+            if (!MessageDigest.isEqual(stored, HexFormat.of().parseHex(key))) {
+                throw new CorruptEntryException("stored under key " + HexFormat.of().formatHex(stored)
+                        + ", not the key its name says (a copied or renamed entry)");
             }
             byte[] expected = new byte[SHA256_BYTES];
             header.get(expected);

@@ -73,10 +73,9 @@ public final class SplatIO {
         Objects.requireNonNull(file, "file");
         String name = file.toString();
         SplatFormat format = formatFor(name);
-        long size = Files.size(file);
+        long size = io.github.gen3d.internal.SafeFiles.requireRegular(file);
         checkSize(size, name);
-        byte[] data = Files.readAllBytes(file);
-        checkSize(data.length, name);
+        byte[] data = io.github.gen3d.internal.SafeFiles.readRegular(file, MAX_FILE_BYTES);
         return decode(data, name, format, sourceFrame, targetFrame);
     }
 

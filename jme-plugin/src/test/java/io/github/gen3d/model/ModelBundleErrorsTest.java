@@ -222,6 +222,35 @@ class ModelBundleErrorsTest {
     }
 
     @Test
+    void specialFilesAreRefusedWithoutHangingOrReadingForever() throws Exception {
+        // regression: a FIFO as bundle.json hung the loader; bundle.json linked to /dev/zero read 5.5 GB
+        Path json = dir.resolve("bundle.json");
+        Files.delete(json);
+        assertEquals(0, new ProcessBuilder("mkfifo", json.toString()).start().waitFor());
+        String m = org.junit.jupiter.api.Assertions.assertTimeout(java.time.Duration.ofSeconds(10),
+                () -> failsAsIs(null));
+        assertTrue(m.contains("not a regular file"), m);
+        Files.delete(json);
+        Files.createSymbolicLink(json, Path.of("/dev/zero"));
+        m = org.junit.jupiter.api.Assertions.assertTimeout(java.time.Duration.ofSeconds(10), () -> failsAsIs(null));
+        assertTrue(m.contains("not a regular file"), m);
+    }
+
+    @Test
+    void aComponentFileThatIsAFifoIsRefusedWithoutHanging() throws Exception {
+        try (var files = Files.list(dir)) {
+            Path weights = files.filter(f -> !f.getFileName().toString().equals("bundle.json")).findFirst()
+                    .orElseThrow();
+            Files.delete(weights);
+            assertEquals(0, new ProcessBuilder("mkfifo", weights.toString()).start().waitFor());
+            String m = org.junit.jupiter.api.Assertions.assertTimeout(java.time.Duration.ofSeconds(10),
+                    () -> assertThrows(ModelBundleException.class, () -> ModelBundle.load(dir, DevicePolicy.CPU))
+                            .getMessage());
+            assertTrue(m.contains("not a regular file"), m);
+        }
+    }
+
+    @Test
     void devicePolicyFollowsRequestPropertyAndBundle() throws ModelBundleException {
         assertEquals(Device.cpu(), ModelRuntime.chooseDevice(DevicePolicy.AUTO, 0, true, true, "b"));
         assertEquals(Device.gpu(0), ModelRuntime.chooseDevice(DevicePolicy.AUTO, 2, true, true, "b"));

@@ -180,8 +180,11 @@ class AssetCacheTest {
         byte[] magic = new byte[8];
         f.get(magic);
         assertArrayEquals("G3DCACHE".getBytes(java.nio.charset.StandardCharsets.US_ASCII), magic);
-        assertEquals(1, f.getInt());
+        assertEquals(2, f.getInt());
         assertEquals(77L, f.getLong());
+        byte[] stored = new byte[32];
+        f.get(stored);
+        assertEquals(k, java.util.HexFormat.of().formatHex(stored), "the key it was stored under");
         byte[] sha = new byte[32];
         f.get(sha);
         assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(payload), sha);
@@ -379,6 +382,29 @@ class AssetCacheTest {
         byte[] payload = bytes(10, 64);
         c.put(k, payload);
         assertArrayEquals(payload, c.get(k).orElseThrow());
+    }
+
+    @Test
+    void aValidEntryCopiedUnderAnotherKeyIsAMiss() throws IOException {
+        // regression: a copied (or renamed) entry file was served for the key its new name says
+        AssetCache c = cache(1 << 20);
+        String a = key("well");
+        String b = key("cart");
+        c.put(a, bytes(12, 50));
+        Files.copy(c.fileFor(a), c.fileFor(b));
+        assertCorruptMiss(c, b, "entry of another key");
+        assertTrue(text(warnings().get(0)).contains("not the key its name says"), text(warnings().get(0)));
+        assertArrayEquals(bytes(12, 50), c.get(a).orElseThrow(), "the original is still served");
+    }
+
+    @Test
+    void aFifoUnderAnEntrysNameIsAMissWithoutBlocking() throws Exception {
+        // regression: a FIFO as a cache entry hung the reader in open()
+        AssetCache c = cache(1 << 20);
+        String k = key("fifo");
+        Process mk = new ProcessBuilder("mkfifo", c.fileFor(k).toString()).start();
+        assertEquals(0, mk.waitFor());
+        assertTimeout(Duration.ofSeconds(5), () -> assertCorruptMiss(c, k, "a FIFO"));
     }
 
     @Test
