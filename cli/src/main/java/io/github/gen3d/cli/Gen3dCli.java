@@ -178,10 +178,58 @@ public final class Gen3dCli implements Callable<Integer> {
      * @return the exit code
      */
     static int run(String[] args, PrintStream stdout, PrintStream stderr) {
-        CommandLine cl = new CommandLine(new Gen3dCli(stdout, stderr));
+        Gen3dCli cmd = new Gen3dCli(stdout, stderr);
+        CommandLine cl = new CommandLine(cmd);
         cl.setOut(new java.io.PrintWriter(stdout, true));
         cl.setErr(new java.io.PrintWriter(stderr, true));
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            // anything unexpected: one line (the stack trace only with --verbose), never a raw trace
+            stderr.println("gen3d: " + printable(e.getMessage() != null ? e.getMessage() : e.toString()));
+            if (cmd.verbose) {
+                e.printStackTrace(stderr);
+            }
+            return SOME_FAILED;
+        });
         return cl.execute(args);
+    }
+
+    /** Exit code: a setup problem (an output or cache folder that cannot be made, a bad value). */
+    static final int SETUP = 2;
+
+    /** A problem with the command's setup, reported as one line with exit code {@link #SETUP}. */
+    private static final class SetupException extends Exception {
+        SetupException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * @param text any text from outside (file names, a bundle's name, error messages)
+     * @return the text with control characters (C0, DEL, C1) shown as '?', safe to print on a terminal
+     */
+    static String printable(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> b.appendCodePoint(Character.getType(c) == Character.CONTROL ? '?' : c));
+        return b.toString();
+    }
+
+    /** Log records as one line, "gen3d: LEVEL: message", with the stack trace only when verbose. */
+    private final class OneLine extends java.util.logging.Formatter {
+        @Override
+        public String format(java.util.logging.LogRecord r) {
+            String m = printable(formatMessage(r));
+            StringBuilder b = new StringBuilder("gen3d: ").append(r.getLevel().getName().toLowerCase(Locale.ROOT))
+                    .append(": ").append(m);
+            if (r.getThrown() != null) {
+                b.append(": ").append(printable(String.valueOf(r.getThrown().getMessage())));
+                if (verbose) {
+                    java.io.StringWriter w = new java.io.StringWriter();
+                    r.getThrown().printStackTrace(new java.io.PrintWriter(w));
+                    b.append(System.lineSeparator()).append(w);
+                }
+            }
+            return b.append(System.lineSeparator()).toString();
+        }
     }
 
     /** One asset to make. */
@@ -194,8 +242,18 @@ public final class Gen3dCli implements Callable<Integer> {
                 : java.util.logging.Level.WARNING);
         for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
             h.setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
+            h.setFormatter(new OneLine());
         }
-        List<Task> tasks = tasks();
+        try {
+            return generate();
+        } catch (SetupException e) {
+            stderr.println("gen3d: " + printable(e.getMessage()));
+            return SETUP;
+        }
+    }
+
+    private int generate() throws Exception {
+        List<Task> tasks = unique(tasks());
         GenerationRequest.Output output = GenerationRequest.Output.valueOf(kind.toUpperCase(Locale.ROOT));
         List<AssetFormat> fmts = new ArrayList<>();
         for (String f : formats) {
@@ -232,23 +290,37 @@ public final class Gen3dCli implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
         }
+        if (cacheMb < 1 || cacheMb > MAX_CACHE_MB) {
+            throw new SetupException("--cache-mb must be in 1.." + MAX_CACHE_MB + ", got " + cacheMb);
+        }
         if (cache != null) {
             opts = opts.withCache(cache, cacheMb << 20);
         }
-        Files.createDirectories(out);
+        try {
+            Files.createDirectories(out);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new SetupException("cannot create the output folder " + out + ": " + reason(e));
+        }
         AssetManager assets = fmts.contains(AssetFormat.J3O)
                 ? JmeSystem.newAssetManager(Thread.currentThread().getContextClassLoader()
                         .getResource("com/jme3/asset/Desktop.cfg")) : null;
         int failed = 0;
-        try (AssetGenerator gen = AssetGenerator.start(opts)) {
+        AssetGenerator started;
+        try {
+            started = AssetGenerator.start(opts);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new SetupException("cannot use the cache folder " + cache + ": " + reason(e));
+        }
+        try (AssetGenerator gen = started) {
             try {
                 gen.ready().get();
             } catch (ExecutionException e) {
-                stderr.println("gen3d: cannot load the model bundle: " + e.getCause().getMessage());
+                stderr.println("gen3d: cannot load the model bundle: " + printable(String.valueOf(
+                        e.getCause().getMessage())));
                 return NO_MODEL;
             }
-            stderr.println("gen3d: model " + gen.bundleName() + " on " + gen.device() + "; " + tasks.size()
-                    + " asset(s) to " + out.toAbsolutePath());
+            stderr.println("gen3d: model " + printable(gen.bundleName()) + " on " + gen.device() + "; "
+                    + tasks.size() + " asset(s) to " + printable(out.toAbsolutePath().toString()));
             for (Task t : tasks) {
                 if (!generateOne(gen, t, fmts, assets)) {
                     failed++;
@@ -262,6 +334,42 @@ public final class Gen3dCli implements Callable<Integer> {
         return 0;
     }
 
+    /** Most --cache-mb: 1 TiB (the limit in bytes must not overflow). */
+    static final long MAX_CACHE_MB = 1L << 20;
+
+    private static String reason(Exception e) {
+        return e instanceof java.nio.file.FileAlreadyExistsException ? "a file of that name is in the way"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    /**
+     * Gives every task its own asset name: two inputs whose names would be the same (the same file name in two
+     * folders, names that sanitise alike) would overwrite each other's files, so the later ones get "_2", "_3", …
+     * appended, with a note on stderr.
+     */
+    private List<Task> unique(List<Task> tasks) {
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        List<Task> out = new ArrayList<>(tasks.size());
+        for (Task t : tasks) {
+            String n = t.request().assetName();
+            if (taken.add(n.toLowerCase(Locale.ROOT))) {
+                out.add(t);
+                continue;
+            }
+            String stem = n.length() > 90 ? n.substring(0, 90) : n;
+            int k = 2;
+            while (!taken.add((stem + "_" + k).toLowerCase(Locale.ROOT))) {
+                k++;
+            }
+            String renamed = stem + "_" + k;
+            stderr.println("gen3d: " + printable(t.label()) + " would be written as " + n + " like an earlier input;"
+                    + " it is written as " + renamed);
+            out.add(new Task(t.request().toBuilder().name(renamed).build(), t.label()));
+        }
+        return out;
+    }
+
     private boolean generateOne(AssetGenerator gen, Task t, List<AssetFormat> fmts, AssetManager assets) {
         GenerationRequest r = t.request();
         String assetName = r.assetName();
@@ -269,7 +377,7 @@ public final class Gen3dCli implements Callable<Integer> {
         try {
             job = gen.submit(r);
         } catch (IllegalArgumentException e) {
-            stderr.println("gen3d: " + t.label() + ": " + e.getMessage());
+            stderr.println("gen3d: " + printable(t.label() + ": " + e.getMessage()));
             return false;
         }
         GenerationResult result;
@@ -282,10 +390,10 @@ public final class Gen3dCli implements Callable<Integer> {
             }
             result = job.future().get();
         } catch (ExecutionException e) {
-            stderr.println("gen3d: " + t.label() + ": " + e.getCause().getMessage());
+            stderr.println("gen3d: " + printable(t.label() + ": " + e.getCause().getMessage()));
             return false;
         } catch (CancellationException | InterruptedException e) {
-            stderr.println("gen3d: " + t.label() + ": cancelled");
+            stderr.println("gen3d: " + printable(t.label()) + ": cancelled");
             return false;
         }
         try {
@@ -309,7 +417,7 @@ public final class Gen3dCli implements Callable<Integer> {
                             .map(p -> p.getFileName().toString()).toList()));
             return true;
         } catch (IOException | RuntimeException e) {
-            stderr.println("gen3d: " + t.label() + ": cannot write the asset: " + e.getMessage());
+            stderr.println("gen3d: " + printable(t.label() + ": cannot write the asset: " + e.getMessage()));
             return false;
         }
     }
@@ -363,15 +471,15 @@ public final class Gen3dCli implements Callable<Integer> {
             case "no-2d-prior" -> SamplerSettings.Mode.NO_2D_PRIOR;
             default -> throw new CommandLine.ParameterException(cl, "--mode must be synergy, 2d-only or no-2d-prior");
         };
-        GenerationRequest.Output output;
-        try {
-            output = GenerationRequest.Output.valueOf(kind.toUpperCase(Locale.ROOT));
-            for (String f : formats) {
+        GenerationRequest.Output output = choice(cl, "--kind", kind, GenerationRequest.Output.class);
+        choice(cl, "--device", device, DevicePolicy.class);
+        for (String f : formats) {
+            try {
                 AssetFormat.parse(f);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, "bad --format '" + printable(f) + "': use spz, ply, glb"
+                        + " or j3o");
             }
-            DevicePolicy.valueOf(device.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, "bad --kind, --format or --device: " + e.getMessage());
         }
         List<Task> tasks = new ArrayList<>();
         for (Path json : regenerate) {
@@ -395,6 +503,21 @@ public final class Gen3dCli implements Callable<Integer> {
         return tasks;
     }
 
+    /** The enum constant named by a command-line value (any case), or a one-line error listing the choices. */
+    private static <E extends Enum<E>> E choice(CommandLine cl, String option, String value, Class<E> type) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) {
+                return e;
+            }
+        }
+        throw new CommandLine.ParameterException(cl, "bad " + option + " '" + printable(value) + "': use "
+                + String.join(", ", java.util.Arrays.stream(type.getEnumConstants())
+                        .map(e -> e.name().toLowerCase(Locale.ROOT)).toList()));
+    }
+
+    /** Largest metadata file --regenerate reads. */
+    static final int MAX_METADATA_BYTES = 1 << 20;
+
     private Task regenerateTask(CommandLine cl, Path json) throws IOException {
         if (!Files.isRegularFile(json)) {
             throw new CommandLine.ParameterException(cl, "no such metadata file: " + json);
@@ -404,14 +527,45 @@ public final class Gen3dCli implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, json + ": metadata files end in .json");
         }
         try {
-            var meta = io.github.gen3d.service.GenerationMetadata.fromJson(Files.readString(json), json.toString());
-            Path picture = meta.inputFile() == null ? null : json.resolveSibling(meta.inputFile());
-            GenerationRequest.Builder b = meta.inputKind().equals("IMAGE") ? meta.toRequest(picture)
-                    : meta.toRequest(null);
+            byte[] text;
+            try {
+                text = io.github.gen3d.internal.SafeFiles.readRegular(json, MAX_METADATA_BYTES);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            var meta = io.github.gen3d.service.GenerationMetadata.fromJson(new String(text,
+                    java.nio.charset.StandardCharsets.UTF_8), json.toString());
+            Path picture = null;
+            if (meta.inputKind().equals("IMAGE")) {
+                picture = inputBeside(json, meta.inputFile());
+            }
+            GenerationRequest.Builder b = meta.toRequest(picture);
             return new Task(b.name(file.substring(0, file.length() - 5)).build(), json.toString());
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, json + ": " + e.getMessage());
+            String m = e.getMessage();
+            throw new CommandLine.ParameterException(cl, printable(m.startsWith(json.toString()) ? m
+                    : json + ": " + m));
         }
+    }
+
+    /**
+     * The saved input picture of a metadata file: a plain file name in the metadata's own folder, never a path out of
+     * it (absolute, {@code ..}, a folder part, a link to elsewhere).
+     */
+    static Path inputBeside(Path json, String inputFile) {
+        if (inputFile == null || inputFile.isEmpty()) {
+            throw new IllegalArgumentException("the asset was made from a picture but \"inputFile\" is missing");
+        }
+        if (inputFile.contains("/") || inputFile.contains("\\") || inputFile.equals("..") || inputFile.equals(".")
+                || inputFile.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("\"inputFile\" must be a file name beside the metadata, not a path: "
+                    + inputFile);
+        }
+        Path picture = json.toAbsolutePath().resolveSibling(inputFile);
+        if (Files.isSymbolicLink(picture)) {
+            throw new IllegalArgumentException(picture + ": the input picture is a symbolic link; refused");
+        }
+        return picture;
     }
 
     private GenerationRequest.Builder base(SamplerSettings.Mode m, GenerationRequest.Output output, int variant) {

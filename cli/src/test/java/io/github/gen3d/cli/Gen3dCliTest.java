@@ -153,4 +153,81 @@ class Gen3dCliTest {
         assertEquals(0, help.code());
         assertTrue(help.out().contains("--turntable-frames"), help.out());
     }
+
+    @Test
+    void regenerationReadsOnlyThePictureBesideTheMetadataAndChecksItsHash() throws Exception {
+        Path out = tmp.resolve("made");
+        Run made = run(picture("barrel.png").toString(), "--steps", "2", "--out", out.toString(),
+                "--turntable-frames", "0", "-q");
+        assertEquals(0, made.code(), made.err());
+        Path json = out.resolve("barrel-0.json");
+        String meta = Files.readString(json);
+        // a path out of the folder, absolute or relative, is refused before anything runs
+        for (String evil : new String[] {tmp.resolve("barrel.png").toString(), "../barrel.png", "sub/x.png", ".."}) {
+            Files.writeString(json, meta.replace("\"barrel-0-input.png\"", new com.google.gson.Gson().toJson(evil)));
+            Run r = run("--regenerate", json.toString(), "--out", tmp.resolve("r").toString(), "-q");
+            assertEquals(2, r.code(), evil + ": " + r.err());
+            assertTrue(r.err().contains("not a path"), r.err());
+        }
+        Files.writeString(json, meta);
+        // an edited picture: the job fails naming it, nothing is written
+        Path edited = out.resolve("barrel-0-input.png");
+        BufferedImage img = ImageIO.read(edited.toFile());
+        img.setRGB(img.getWidth() / 2, img.getHeight() / 2, 0xff00ff);
+        ImageIO.write(img, "png", edited.toFile());
+        Path again = tmp.resolve("again");
+        Run r = run("--regenerate", json.toString(), "--out", again.toString(), "--turntable-frames", "0", "-q");
+        assertEquals(Gen3dCli.SOME_FAILED, r.code(), r.err());
+        assertTrue(r.err().contains("not the picture the asset was made from"), r.err());
+        assertFalse(Files.exists(again.resolve("barrel-0.spz")));
+        // a huge metadata file is refused by its size, not read into memory
+        Path big = tmp.resolve("big.json");
+        try (var ch = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {'{'}), 3L << 30); // sparse, 3 GB
+        }
+        Run huge = run("--regenerate", big.toString(), "-q");
+        assertEquals(2, huge.code(), huge.err());
+        assertTrue(huge.err().contains("larger than"), huge.err());
+    }
+
+    @Test
+    void inputsThatWouldShareANameGetDistinctNames() throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Path b = Files.createDirectories(tmp.resolve("b"));
+        Path pa = Files.copy(picture("pot.png"), a.resolve("pot.png"));
+        Path pb = Files.copy(picture("pot.png"), b.resolve("pot.png"));
+        Path out = tmp.resolve("out");
+        Run r = run(pa.toString(), pb.toString(), "--steps", "1", "--out", out.toString(), "--turntable-frames", "0",
+                "-q");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(out.resolve("pot-0.spz")) && Files.exists(out.resolve("pot-0_2.spz")), r.out());
+        assertTrue(r.err().contains("written as pot-0_2"), r.err());
+        // a name with ".." in it is made safe before generating, not refused after
+        Path dots = Files.copy(picture("pot.png"), tmp.resolve("a..b.png"));
+        Run d = run(dots.toString(), "--steps", "1", "--out", out.toString(), "--turntable-frames", "0", "-q");
+        assertEquals(0, d.code(), d.err());
+        assertTrue(Files.exists(out.resolve("a__b-0.spz")), d.out());
+    }
+
+    @Test
+    void setupErrorsAreOneLineWithExitCodeTwo() throws Exception {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        for (String[] args : new String[][] {{"--random", "--out", file.resolve("sub").toString()},
+            {"--random", "--cache", file.toString(), "--out", tmp.resolve("o").toString()},
+            {"--random", "--cache-mb", "0"}, {"--random", "--cache-mb", "-5"},
+            {"--random", "--cache-mb", "9223372036854775807"}}) {
+            Run r = run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        }
+        Run kind = run("--random", "--kind", "cube");
+        assertEquals(2, kind.code());
+        assertTrue(kind.err().contains("bad --kind 'cube': use splats, mesh, both"), kind.err());
+        assertFalse(kind.err().contains("No enum constant"), kind.err());
+        Run dev = run("--random", "--device", "tpu");
+        assertTrue(dev.err().contains("bad --device 'tpu'"), dev.err());
+        assertEquals("a?b?c", Gen3dCli.printable("a\u001b[31mb\u0007c").replace("[31m", ""));
+    }
 }

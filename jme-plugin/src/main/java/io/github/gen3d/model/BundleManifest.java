@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.github.gen3d.diffusion.SamplerSettings;
 import io.github.gen3d.diffusion.SchedulerConfig;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -165,6 +166,10 @@ final class BundleManifest {
         if (!root.isJsonObject()) {
             throw new ModelBundleException(where, null, "bundle.json must hold a JSON object");
         }
+        String duplicate = duplicateKey(text);
+        if (duplicate != null) {
+            throw new ModelBundleException(where, null, "bundle.json is ambiguous: " + duplicate);
+        }
         JsonObject top = root.getAsJsonObject();
         Reader r = new Reader(where, null);
         r.knownKeys(top, TOP_KEYS, "bundle.json");
@@ -241,6 +246,46 @@ final class BundleManifest {
      * The {@code "sampler"} object: {@code {"refinement": {"atNoise": w1, "atClean": w0}, "guidance": s}}, weights
      * in [0, 1], the guidance scale in [0, {@value #MAX_GUIDANCE}]; both optional.
      */
+    /**
+     * Finds a key given twice in one JSON object (Gson keeps the last silently, so an edited bundle.json could mean
+     * two things to two readers).
+     *
+     * @param text well-formed JSON
+     * @return "key \"K\" appears twice in one object", or null when every object's keys are distinct
+     */
+    static String duplicateKey(String text) {
+        try (com.google.gson.stream.JsonReader in = new com.google.gson.stream.JsonReader(
+                new java.io.StringReader(text))) {
+            java.util.ArrayDeque<java.util.Set<String>> open = new java.util.ArrayDeque<>();
+            while (true) {
+                switch (in.peek()) {
+                    case BEGIN_OBJECT -> {
+                        in.beginObject();
+                        open.push(new java.util.HashSet<>());
+                    }
+                    case END_OBJECT -> {
+                        in.endObject();
+                        open.pop();
+                    }
+                    case BEGIN_ARRAY -> in.beginArray();
+                    case END_ARRAY -> in.endArray();
+                    case NAME -> {
+                        String k = in.nextName();
+                        if (!open.peek().add(k)) {
+                            return "key \"" + k + "\" appears twice in one object";
+                        }
+                    }
+                    case END_DOCUMENT -> {
+                        return null;
+                    }
+                    default -> in.skipValue();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null; // not reached for text the parser accepted; the parser's own error stands
+        }
+    }
+
     private static Sampler parseSampler(Reader r, JsonObject sampler) throws ModelBundleException {
         r.knownKeys(sampler, SAMPLER_KEYS, "\"sampler\"");
         if (sampler.has("description")) {

@@ -100,7 +100,7 @@ public record GenerationMetadata(String format, int formatVersion, String bundle
                 if (picture == null) {
                     throw new IllegalArgumentException("the asset was made from a picture; give the picture");
                 }
-                b.image(picture);
+                b.image(picture).expectInput(inputSha256);
             }
             case CATEGORY -> b.category(category);
             case RANDOM -> b.random();

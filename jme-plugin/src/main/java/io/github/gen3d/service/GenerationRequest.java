@@ -93,6 +93,7 @@ public final class GenerationRequest {
     private final Transform transform;
     private final int priority;
     private final String name;
+    private final String expectedInput;
 
     private GenerationRequest(Builder b) {
         kind = b.file != null || b.image != null ? InputKind.IMAGE : b.category != null ? InputKind.CATEGORY
@@ -112,6 +113,7 @@ public final class GenerationRequest {
         transform = b.transform.clone();
         priority = b.priority;
         name = b.name;
+        expectedInput = b.expectedInput;
     }
 
     /**
@@ -140,6 +142,7 @@ public final class GenerationRequest {
         b.transform = transform.clone();
         b.priority = priority;
         b.name = name;
+        b.expectedInput = expectedInput;
         return b;
     }
 
@@ -226,6 +229,13 @@ public final class GenerationRequest {
         return name;
     }
 
+    /**
+     * @return the SHA-256 (hex) the prepared input picture must have ({@link Builder#expectInput}), or null for any
+     */
+    public String expectedInputSha256() {
+        return expectedInput;
+    }
+
     /** @return the asset name: {@link #name()} or one made from the input and the seed (not null) */
     public String assetName() {
         if (name != null) {
@@ -245,7 +255,7 @@ public final class GenerationRequest {
         if (dot > 0) {
             s = s.substring(0, dot);
         }
-        s = s.replaceAll("[^A-Za-z0-9._-]", "_");
+        s = s.replaceAll("[^A-Za-z0-9._-]", "_").replace("..", "__"); // checkName refuses ".."
         if (s.isEmpty() || !Character.isLetterOrDigit(s.charAt(0))) {
             s = "image" + s;
         }
@@ -298,6 +308,7 @@ public final class GenerationRequest {
         private Transform transform = new Transform();
         private int priority;
         private String name;
+        private String expectedInput;
 
         private Builder() {
         }
@@ -482,6 +493,23 @@ public final class GenerationRequest {
          */
         public Builder name(String value) {
             name = value;
+            return this;
+        }
+
+        /**
+         * Makes the job fail, before any sampling, unless the prepared input picture is exactly the one a result was
+         * made from: its {@link GenerationMetadata#inputSha256()} (regenerating from metadata whose picture was edited
+         * or replaced would otherwise silently make another asset).
+         *
+         * @param sha256 64 hex digits, or null for no check
+         * @return this builder
+         */
+        public Builder expectInput(String sha256) {
+            if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) {
+                throw new IllegalArgumentException("expected input SHA-256 must be 64 hex digits, got '" + sha256
+                        + "'");
+            }
+            expectedInput = sha256 == null ? null : sha256.toLowerCase(java.util.Locale.ROOT);
             return this;
         }
 

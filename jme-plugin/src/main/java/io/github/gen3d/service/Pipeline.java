@@ -76,7 +76,13 @@ final class Pipeline {
                 PreparedImage p = r.imageFile() != null ? InputImages.read(r.imageFile(), res)
                         : InputImages.prepare(r.image(), r.imageName(), res);
                 chw = p.chw();
-                inputKey = "image:" + sha256(chw);
+                String sha = sha256(chw);
+                if (r.expectedInputSha256() != null && !r.expectedInputSha256().equals(sha)) {
+                    throw new IllegalArgumentException(p.sourceName() + ": not the picture the asset was made"
+                            + " from (its prepared pixels have SHA-256 " + sha + ", the metadata says "
+                            + r.expectedInputSha256() + "; or a model of another input size)");
+                }
+                inputKey = "image:" + sha;
             }
             case CATEGORY -> {
                 category = r.category();

@@ -211,6 +211,12 @@ class ModelBundleErrorsTest {
             String m = failsAsIs(null);
             assertTrue(m.contains("bundle.json"), m);
         }
+        String good = Files.readString(source.resolve("bundle.json"));
+        int brace = good.indexOf('{');
+        Files.writeString(dir.resolve("bundle.json"), good.substring(0, brace + 1) + "\"name\": \"other\", "
+                + good.substring(brace + 1));
+        String dup = failsAsIs(null);
+        assertTrue(dup.contains("key \"name\" appears twice"), dup);
         Files.write(dir.resolve("bundle.json"), new byte[] {'{', (byte) 0xC3, '}'});
         assertTrue(failsAsIs(null).contains("not UTF-8"));
         Files.write(dir.resolve("bundle.json"), new byte[BundleManifest.MAX_JSON_BYTES + 1]);
