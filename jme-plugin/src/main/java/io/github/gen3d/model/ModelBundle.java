@@ -54,18 +54,16 @@ public final class ModelBundle implements AutoCloseable {
     private final Path folder;
     private final Device device;
     private final Map<String, ModelComponent> components;
-    private final Path tempFolder;
     private final String fingerprint;
     private boolean closed;
 
     private ModelBundle(BundleManifest manifest, Path folder, Device device, Map<String, ModelComponent> components,
-            Path tempFolder, String fingerprint) {
+            String fingerprint) {
         this.manifest = manifest;
         this.fingerprint = fingerprint;
         this.folder = folder;
         this.device = device;
         this.components = Collections.unmodifiableMap(components);
-        this.tempFolder = tempFolder;
     }
 
     /**
@@ -115,8 +113,8 @@ public final class ModelBundle implements AutoCloseable {
 
     /**
      * Loads a bundle from a classpath resource folder (looked up through the thread's context class loader, then
-     * this library's). A folder on disk (an IDE or test classpath) is used in place; one inside a jar is copied to a
-     * temporary folder, which {@link #close()} deletes, because TorchScript needs a file.
+     * this library's). A folder on disk (an IDE or test classpath) is used in place; one inside a jar is read into
+     * memory, checked against its checksums and loaded from there (no temporary copy on disk).
      *
      * @param resource the resource folder, with or without a leading '/' (not null)
      * @param policy where to run (not null)
@@ -156,50 +154,54 @@ public final class ModelBundle implements AutoCloseable {
             throw new ModelBundleException(where, null, "cannot read " + url + ": " + e, e);
         }
         BundleManifest manifest = BundleManifest.parse(json, where);
-        Path temp = null;
-        try {
-            temp = Files.createTempDirectory("gen3d-bundle-");
-            Files.write(temp.resolve(JSON), json);
-            for (String file : manifest.files.keySet()) {
-                String component = componentOf(manifest, file);
-                try (InputStream in = cl.getResourceAsStream(base.isEmpty() ? file : base + "/" + file)) {
-                    if (in == null) {
-                        throw new ModelBundleException(manifest.name, component, "file " + file
-                                + " listed in bundle.json is missing from classpath resource " + base);
-                    }
-                    Path target = temp.resolve(file);
-                    Files.createDirectories(target.getParent());
-                    try (OutputStream out = Files.newOutputStream(target)) {
-                        in.transferTo(out);
-                    }
+        // read into memory and loaded from there: no temporary copy on disk that a killed process would leave
+        Map<String, byte[]> contents = new LinkedHashMap<>();
+        for (String file : manifest.files.keySet()) {
+            String component = componentOf(manifest, file);
+            try (InputStream in = cl.getResourceAsStream(base.isEmpty() ? file : base + "/" + file)) {
+                if (in == null) {
+                    throw new ModelBundleException(manifest.name, component, "file " + file
+                            + " listed in bundle.json is missing from classpath resource " + base);
                 }
+                contents.put(file, in.readNBytes(MAX_RESOURCE_FILE_BYTES + 1));
+            } catch (IOException e) {
+                throw new ModelBundleException(manifest.name, component, "cannot read " + file + " from classpath"
+                        + " resource " + base + ": " + e, e);
             }
-            return open(manifest, json, temp, policy, temp);
-        } catch (ModelBundleException e) {
-            deleteTree(temp);
-            throw e;
-        } catch (IOException e) {
-            deleteTree(temp);
-            throw new ModelBundleException(manifest.name, null, "cannot copy the resource bundle to a temporary"
-                    + " folder: " + e, e);
+            if (contents.get(file).length > MAX_RESOURCE_FILE_BYTES) {
+                throw new ModelBundleException(manifest.name, component, "file " + file + " is larger than "
+                        + MAX_RESOURCE_FILE_BYTES + " bytes");
+            }
         }
+        return open(manifest, json, null, policy, contents);
     }
 
-    /** Opens a parsed bundle; {@code json} is the bundle.json it was parsed from (fingerprinted as read once). */
+    /** Largest component file of a bundle read from inside a jar (it is held in memory while it loads). */
+    static final int MAX_RESOURCE_FILE_BYTES = Integer.MAX_VALUE - 64;
+
+    /**
+     * Opens a parsed bundle; {@code json} is the bundle.json it was parsed from (fingerprinted as read once). The
+     * component files are in {@code folder}, or, with {@code folder} null, in {@code contents} by file name.
+     */
     private static ModelBundle open(BundleManifest manifest, byte[] json, Path folder, DevicePolicy policy,
-            Path temp) throws ModelBundleException {
+            Map<String, byte[]> contents) throws ModelBundleException {
         if (policy == null) {
             throw new ModelBundleException(manifest.name, null, "the device policy must not be null");
         }
         Engine engine = ModelRuntime.engine(manifest.name);
         Device device = ModelRuntime.chooseDevice(policy, engine.getGpuCount(), manifest.allowGpu, manifest.allowCpu,
                 manifest.name);
-        verifyFiles(manifest, folder);
+        if (folder != null) {
+            verifyFiles(manifest, folder);
+        } else {
+            verifyContents(manifest, contents);
+        }
         String fingerprint = Checksums.sha256(json);
         Map<String, ModelComponent> loaded = new LinkedHashMap<>();
         try {
             for (BundleManifest.ComponentSpec spec : manifest.components.values()) {
-                Path file = folder.resolve(spec.file);
+                ModelComponent.Source file = folder != null ? ModelComponent.Source.of(folder.resolve(spec.file))
+                        : ModelComponent.Source.of(spec.file, contents.get(spec.file));
                 ModelComponent c = spec.backend == BundleManifest.Backend.TORCHSCRIPT
                         ? ModelComponent.loadTorchScript(manifest.name, spec, file, device)
                         : ModelComponent.loadDjl(manifest.name, spec, file, device);
@@ -210,8 +212,9 @@ public final class ModelBundle implements AutoCloseable {
             throw e;
         }
         LOG.log(Level.INFO, "loaded model bundle ''{0}'' {1} ({2}) from {3}: components {4}",
-                new Object[] {manifest.name, manifest.version, manifest.licence, folder, loaded.keySet()});
-        return new ModelBundle(manifest, folder, device, loaded, temp, fingerprint);
+                new Object[] {manifest.name, manifest.version, manifest.licence, folder != null ? folder
+                        : "the classpath", loaded.keySet()});
+        return new ModelBundle(manifest, folder, device, loaded, fingerprint);
     }
 
     /** Checks every listed file's SHA-256; files that belong to a component are reported with its name. */
@@ -243,6 +246,18 @@ public final class ModelBundle implements AutoCloseable {
         }
     }
 
+    private static void verifyContents(BundleManifest manifest, Map<String, byte[]> contents)
+            throws ModelBundleException {
+        for (Map.Entry<String, String> e : manifest.files.entrySet()) {
+            String actual = Checksums.sha256(contents.get(e.getKey()));
+            if (!actual.equals(e.getValue())) {
+                throw new ModelBundleException(manifest.name, componentOf(manifest, e.getKey()), "file " + e.getKey()
+                        + " has sha256 " + actual + " but bundle.json says " + e.getValue()
+                        + " (corrupt, truncated or replaced)");
+            }
+        }
+    }
+
     private static String componentOf(BundleManifest manifest, String file) {
         for (BundleManifest.ComponentSpec c : manifest.components.values()) {
             if (c.file.equals(file)) {
@@ -264,22 +279,6 @@ public final class ModelBundle implements AutoCloseable {
             throw new ModelBundleException(where, null, "no " + JSON + " in the folder", e);
         } catch (IOException e) {
             throw new ModelBundleException(where, null, "cannot read " + json + ": " + e, e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (root == null) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            List<Path> all = new ArrayList<>();
-            s.forEach(all::add);
-            all.sort(Comparator.reverseOrder());
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "could not delete temporary bundle folder " + root, e);
         }
     }
 
@@ -312,7 +311,7 @@ public final class ModelBundle implements AutoCloseable {
         return manifest.description;
     }
 
-    /** @return the folder the weights were loaded from (a temporary copy for a resource inside a jar) */
+    /** @return the folder the weights were loaded from, or null for a bundle read from inside a jar */
     public Path folder() {
         return folder;
     }
@@ -396,7 +395,7 @@ public final class ModelBundle implements AutoCloseable {
         return c;
     }
 
-    /** Releases every component's native memory and deletes a temporary copy; idempotent. */
+    /** Releases every component's native memory; idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -404,7 +403,6 @@ public final class ModelBundle implements AutoCloseable {
         }
         closed = true;
         components.values().forEach(ModelComponent::close);
-        deleteTree(tempFolder);
     }
 
     /** @return name, version and device (not null) */

@@ -77,8 +77,20 @@ public final class ModelComponent {
         this.store = new ParameterStore(manager, false);
     }
 
+    /** A component's file: on disk, or its bytes in memory (a bundle inside a jar). */
+    record Source(String fileName, Path path, byte[] bytes) {
+        static Source of(Path file) {
+            return new Source(file.getFileName().toString(), file, null);
+        }
+
+        static Source of(String fileName, byte[] bytes) {
+            return new Source(Path.of(fileName).getFileName().toString(), null, bytes);
+        }
+    }
+
     /**
-     * Loads a TorchScript component through DJL's {@code Criteria} with a {@code NoopTranslator}.
+     * Loads a TorchScript component: from a file through DJL's {@code Criteria} with a {@code NoopTranslator}, from
+     * memory through {@code Model.load(InputStream, options)}, both with {@code mapLocation}.
      *
      * @param bundle bundle name
      * @param spec the component's contract
@@ -87,15 +99,27 @@ public final class ModelComponent {
      * @return the component (not null)
      * @throws ModelBundleException if DJL cannot load the file
      */
-    static ModelComponent loadTorchScript(String bundle, BundleManifest.ComponentSpec spec, Path file, Device device)
-            throws ModelBundleException {
-        String fileName = file.getFileName().toString();
+    static ModelComponent loadTorchScript(String bundle, BundleManifest.ComponentSpec spec, Source file,
+            Device device) throws ModelBundleException {
+        String fileName = file.fileName();
         if (!fileName.endsWith(".pt")) {
             throw new ModelBundleException(bundle, spec.name, "a torchscript file must end in .pt, got " + fileName);
         }
+        if (file.path() == null) {
+            ai.djl.Model model = ai.djl.Model.newInstance(fileName.substring(0, fileName.length() - 3), device,
+                    ModelRuntime.ENGINE);
+            try {
+                model.load(new java.io.ByteArrayInputStream(file.bytes()), Map.of("mapLocation", "true"));
+            } catch (MalformedModelException | IOException | RuntimeException e) {
+                model.close();
+                throw new ModelBundleException(bundle, spec.name, "DJL could not load TorchScript file " + fileName
+                        + ": " + e.getMessage(), e);
+            }
+            return new ModelComponent(bundle, spec, device, model.getBlock(), model.getNDManager(), model);
+        }
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
-                .optModelPath(file)
+                .optModelPath(file.path())
                 .optModelName(fileName.substring(0, fileName.length() - 3))
                 .optEngine(ModelRuntime.ENGINE)
                 .optDevice(device)
@@ -123,9 +147,9 @@ public final class ModelComponent {
      * @return the component (not null)
      * @throws ModelBundleException if the block is unknown or the file does not fit it
      */
-    static ModelComponent loadDjl(String bundle, BundleManifest.ComponentSpec spec, Path file, Device device)
+    static ModelComponent loadDjl(String bundle, BundleManifest.ComponentSpec spec, Source file, Device device)
             throws ModelBundleException {
-        String fileName = file.getFileName().toString();
+        String fileName = file.fileName();
         if (!fileName.endsWith(".params")) {
             throw new ModelBundleException(bundle, spec.name, "a djl parameter file must end in .params, got "
                     + fileName);
@@ -163,7 +187,12 @@ public final class ModelComponent {
             for (Pair<String, Parameter> p : block.getParameters()) {
                 expected.put(p.getKey(), p.getValue().getArray().getShape());
             }
-            DjlParams.load(file, block, manager, bundle, spec.name);
+            if (file.path() != null) {
+                DjlParams.load(file.path(), block, manager, bundle, spec.name);
+            } else {
+                DjlParams.load(new java.io.ByteArrayInputStream(file.bytes()), fileName, block, manager, bundle,
+                        spec.name);
+            }
             for (Pair<String, Parameter> p : block.getParameters()) {
                 Shape want = expected.get(p.getKey());
                 Shape got = p.getValue().getArray().getShape();

@@ -18,6 +18,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -325,7 +326,8 @@ class ModelBundleErrorsTest {
     }
 
     @Test
-    void resourceInsideAJarIsCopiedVerifiedAndDeletedOnClose() throws Exception {
+    void resourceInsideAJarIsLoadedFromMemoryVerifiedAndLeavesNoTemporaryCopy() throws Exception {
+        // regression: every Ctrl-C or kill left a ~29 MB /tmp/gen3d-bundle-* copy of the default bundle
         Path jar = dir.resolve("bundle.jar");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar))) {
             for (String f : new String[] {"bundle.json", "tiny_denoiser.pt"}) {
@@ -334,19 +336,54 @@ class ModelBundleErrorsTest {
                 zip.closeEntry();
             }
         }
+        Path tmpDir = Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.Set<Path> before;
+        try (var s = Files.list(tmpDir)) {
+            before = s.collect(java.util.stream.Collectors.toSet());
+        }
         ClassLoader old = Thread.currentThread().getContextClassLoader();
         try (URLClassLoader cl = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
             Thread.currentThread().setContextClassLoader(cl);
-            Path copy;
-            try (ModelBundle b = ModelBundle.loadResource("/models/tiny/", DevicePolicy.CPU)) {
-                copy = b.folder();
-                assertFalse(copy.startsWith(dir), copy.toString());
-                assertTrue(Files.isRegularFile(copy.resolve("tiny_denoiser.pt")));
-                Tensor eps = b.component("denoiser").run(new Tensor(new float[4 * 3 * 64], 1, 4, 3, 8, 8),
-                        Tensor.ofInts(3), new Tensor(new float[192], 1, 3, 8, 8)).get("eps");
-                assertEquals(4 * 3 * 64, eps.data().length);
+            Tensor in = new Tensor(new float[4 * 3 * 64], 1, 4, 3, 8, 8);
+            for (int i = 0; i < in.data().length; i++) {
+                in.data()[i] = (float) Math.sin(i);
             }
-            assertFalse(Files.exists(copy), "temporary copy must be deleted on close");
+            float[] fromJar;
+            try (ModelBundle b = ModelBundle.loadResource("/models/tiny/", DevicePolicy.CPU)) {
+                assertNull(b.folder());
+                try (var s = Files.list(tmpDir)) {
+                    List<Path> added = s.filter(p -> !before.contains(p)
+                            && p.getFileName().toString().startsWith("gen3d-bundle")).toList();
+                    assertEquals(List.of(), added, "no temporary copy of the bundle");
+                }
+                fromJar = b.component("denoiser").run(in, Tensor.ofInts(3), new Tensor(new float[192], 1, 3, 8, 8))
+                        .get("eps").data();
+            }
+            try (ModelBundle b = ModelBundle.load(source, DevicePolicy.CPU)) {
+                float[] fromFolder = b.component("denoiser").run(in, Tensor.ofInts(3),
+                        new Tensor(new float[192], 1, 3, 8, 8)).get("eps").data();
+                org.junit.jupiter.api.Assertions.assertArrayEquals(fromFolder, fromJar,
+                        "loaded from memory = loaded from the file");
+            }
+            // a component whose bytes in the jar were altered fails its checksum, naming it
+            Path bad = dir.resolve("bad.jar");
+            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bad))) {
+                zip.putNextEntry(new ZipEntry("m/bundle.json"));
+                zip.write(Files.readAllBytes(source.resolve("bundle.json")));
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry("m/tiny_denoiser.pt"));
+                byte[] pt = Files.readAllBytes(source.resolve("tiny_denoiser.pt"));
+                pt[pt.length / 2] ^= 1;
+                zip.write(pt);
+                zip.closeEntry();
+            }
+            try (URLClassLoader badCl = new URLClassLoader(new URL[] {bad.toUri().toURL()}, null)) {
+                Thread.currentThread().setContextClassLoader(badCl);
+                String m = assertThrows(ModelBundleException.class, () -> ModelBundle.loadResource("m",
+                        DevicePolicy.CPU)).getMessage();
+                assertTrue(m.contains("tiny_denoiser.pt has sha256"), m);
+                Thread.currentThread().setContextClassLoader(cl);
+            }
             ModelBundleException missing = assertThrows(ModelBundleException.class,
                     () -> ModelBundle.loadResource("models/none"));
             assertTrue(missing.getMessage().contains("no models/none/bundle.json on the classpath"),
