@@ -298,6 +298,10 @@ public final class Gen3dCli implements Callable<Integer> {
         }
         try {
             Files.createDirectories(out);
+            int swept = io.github.gen3d.internal.AtomicFiles.sweepStale(out, STALE_TEMP_AGE);
+            if (swept > 0) {
+                stderr.println("gen3d: removed " + swept + " unfinished file(s) an interrupted run left in " + out);
+            }
         } catch (IOException | UnsupportedOperationException e) {
             throw new SetupException("cannot create the output folder " + out + ": " + reason(e));
         }
@@ -333,6 +337,9 @@ public final class Gen3dCli implements Callable<Integer> {
         }
         return 0;
     }
+
+    /** How old an unfinished temporary file in --out must be before a run removes it (another run may be writing). */
+    static final java.time.Duration STALE_TEMP_AGE = java.time.Duration.ofMinutes(10);
 
     /** Most --cache-mb: 1 TiB (the limit in bytes must not overflow). */
     static final long MAX_CACHE_MB = 1L << 20;
@@ -403,11 +410,9 @@ public final class Gen3dCli implements Callable<Integer> {
             }
             if (turntableFrames > 0) {
                 Path tt = out.resolve(assetName + "-turntable.png");
-                Path tmp = out.resolve("." + assetName + "-turntable.png.tmp");
-                ImageIO.write(Turntable.render(result, turntableFrames, turntableSize, assetName), "png",
-                        tmp.toFile());
-                Files.move(tmp, tt, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                java.awt.image.BufferedImage sheet = Turntable.render(result, turntableFrames, turntableSize,
+                        assetName);
+                io.github.gen3d.internal.AtomicFiles.write(tt, o -> ImageIO.write(sheet, "png", o));
                 written.add(tt);
             }
             var m = result.metadata();

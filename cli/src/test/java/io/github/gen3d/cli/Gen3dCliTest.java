@@ -230,4 +230,22 @@ class Gen3dCliTest {
         assertTrue(dev.err().contains("bad --device 'tpu'"), dev.err());
         assertEquals("a?b?c", Gen3dCli.printable("a\u001b[31mb\u0007c").replace("[31m", ""));
     }
+
+    @Test
+    void unfinishedFilesOfAKilledRunAreSweptWhenTheyAreOld() throws Exception {
+        // regression: killed writes left .NAME.<hex>.tmp files in --out that no later run removed
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path old = Files.writeString(out.resolve(".crate-4.spz.1f3a9c.tmp"), "half");
+        Path fresh = Files.writeString(out.resolve(".crate-5.spz.2b4c.tmp"), "being written");
+        Path mine = Files.writeString(out.resolve(".notes.tmp"), "a user's file");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
+                .minus(java.time.Duration.ofHours(2))));
+        Files.setLastModifiedTime(mine, Files.getLastModifiedTime(old));
+        Run r = run("--random", "--out", out.toString(), "--bundle", tmp.resolve("no-bundle").toString(), "-q");
+        assertEquals(Gen3dCli.NO_MODEL, r.code(), r.err());
+        assertFalse(Files.exists(old), "an old temporary file is removed");
+        assertTrue(Files.exists(fresh), "a recent one may belong to a running write");
+        assertTrue(Files.exists(mine), "files not named like ours are never touched");
+        assertTrue(r.err().contains("removed 1 unfinished file"), r.err());
+    }
 }

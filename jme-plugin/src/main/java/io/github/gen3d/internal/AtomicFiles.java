@@ -63,6 +63,38 @@ public final class AtomicFiles {
         }
     }
 
+    /** Temporary files of {@link #write}: "." + target name + "." + hex digits + ".tmp". */
+    private static final java.util.regex.Pattern TEMP = java.util.regex.Pattern.compile("\\..+\\.[0-9a-f]+\\.tmp");
+
+    /**
+     * Deletes the temporary files {@link #write} leaves when its process is killed mid-write (a crash cannot run the
+     * clean-up): regular files in {@code dir} named like them and not modified for {@code age}, so that a write
+     * still running in another process is left alone. Other files are never touched.
+     *
+     * @param dir the folder (not null; nothing happens when it does not exist)
+     * @param age how old a temporary file must be (not null)
+     * @return how many were deleted
+     * @throws IOException if the folder cannot be listed
+     */
+    public static int sweepStale(Path dir, java.time.Duration age) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        java.time.Instant cutoff = java.time.Instant.now().minus(age);
+        int deleted = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (TEMP.matcher(p.getFileName().toString()).matches()
+                        && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant()
+                                .isBefore(cutoff)) {
+                    deleted += Files.deleteIfExists(p) ? 1 : 0;
+                }
+            }
+        }
+        return deleted;
+    }
+
     /**
      * @param file the target (not null)
      * @param data the content (not null, unaffected)
