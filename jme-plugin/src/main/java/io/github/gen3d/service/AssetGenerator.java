@@ -293,7 +293,8 @@ public final class AssetGenerator implements AutoCloseable {
 
     /**
      * Cancels every job, joins the worker (waiting up to {@link Options#shutdownTimeoutMillis()}) and releases
-     * the models. Idempotent.
+     * the models. Idempotent. Called on the worker thread itself (from a job's completion callback or listener) it
+     * returns at once and the worker stops when the callback returns.
      */
     @Override
     public void close() {
@@ -309,6 +310,15 @@ public final class AssetGenerator implements AutoCloseable {
         }
         for (GenerationJob j : toCancel) {
             j.cancel();
+        }
+        if (Thread.currentThread() == worker) {
+            // called from a job's callback or listener on the worker itself: it cannot wait for its own end; the
+            // worker stops (and releases the models) as soon as the callback returns
+            for (GenerationJob j : toCancel) {
+                j.fail(new CancellationException("the asset generator was closed"));
+            }
+            ready.completeExceptionally(new CancellationException("the asset generator was closed"));
+            return;
         }
         try {
             worker.join(options.shutdownTimeoutMillis());

@@ -96,6 +96,25 @@ class AssetGeneratorTest {
         assertEquals(1, phases.stream().filter(p -> p == GenerationProgress.Phase.FINISHED).count());
     }
 
+    /** Regression: close() from a job's completion callback (the worker thread) waited the whole shutdown timeout. */
+    @Test
+    void closeFromACompletionCallbackOnTheWorkerReturnsAtOnceAndTheWorkerStops() throws Exception {
+        AssetGenerator gen = start(new StandInEngine(), AssetGenerator.Options.defaults().withShutdownTimeout(60_000));
+        java.util.concurrent.CompletableFuture<Thread> closedOn = new java.util.concurrent.CompletableFuture<>();
+        GenerationJob job = gen.submit(quick().category("barrel").seed(1).build());
+        job.future().whenComplete((r, e) -> {
+            gen.close();
+            closedOn.complete(Thread.currentThread());
+        });
+        // well inside the 60 s shutdown timeout a self-join would have waited
+        Thread t = closedOn.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(t.getName().startsWith("gen3d-worker-"), "the callback ran on " + t.getName());
+        t.join(20_000);
+        assertFalse(t.isAlive(), "the worker ended after the callback returned");
+        assertEquals(AssetGenerator.Status.CLOSED, gen.status());
+        gen.close(); // idempotent from any thread
+    }
+
     /** A retrained bundle keeps its name and version: its cached props must not come back (bundle content). */
     @Test
     void cacheKeysChangeWithTheBundleContentNotOnlyItsVersion() {
