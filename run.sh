@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export DJL_OFFLINE=true
+# only gen3d's own lines reach the terminal: -q, and no ANSI escapes from Maven (.mvn/jvm.config: jansi.noreset)
 mvn -B -q install -DskipTests
 if [ $# -eq 0 ]; then set -- assets/Samples/barrel.png --name barrel --kind both --out out; fi
 exec mvn -B -q -pl cli exec:java -Dexec.args="$*"

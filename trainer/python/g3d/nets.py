@@ -196,7 +196,8 @@ class Reconstructor(nn.Module):
         foot = z * self.footprint[None, :, None, None, None]
         scale = foot * torch.exp(torch.clamp(raw[:, :, 2:5], -6.0, 4.0))
         q = raw[:, :, 5:9] + torch.tensor([1.0, 0.0, 0.0, 0.0], device=raw.device).reshape(1, 1, 4, 1, 1)
-        q = q / torch.clamp(q.norm(dim=2, keepdim=True), min=1e-6)
+        # linalg.vector_norm, not Tensor.norm: the latter traces to at::frobenius_norm, which libtorch 2.x warns about
+        q = q / torch.clamp(torch.linalg.vector_norm(q, dim=2, keepdim=True), min=1e-6)
         rgb = torch.sigmoid(raw[:, :, 9:12])
         return {"z": z, "pos": pos, "opacity": opacity, "scale": scale, "rot": q, "rgb": rgb}
 

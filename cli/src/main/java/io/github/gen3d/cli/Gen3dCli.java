@@ -193,6 +193,9 @@ public final class Gen3dCli implements Callable<Integer> {
         return cl.execute(args);
     }
 
+    /** DJL's loggers (through slf4j-jdk14); held so that the level set on them stays. */
+    private static final java.util.logging.Logger DJL_LOG = java.util.logging.Logger.getLogger("ai.djl");
+
     /** Exit code: a setup problem (an output or cache folder that cannot be made, a bad value). */
     static final int SETUP = 2;
 
@@ -244,6 +247,8 @@ public final class Gen3dCli implements Callable<Integer> {
             h.setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
             h.setFormatter(new OneLine());
         }
+        // DJL's own warnings (e.g. "Failed to detect GPU count" on a machine without CUDA) are for developers
+        DJL_LOG.setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.SEVERE);
         try {
             return generate();
         } catch (SetupException e) {
