@@ -6,6 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export DJL_OFFLINE=true
+# the interoperability tests run real peer tools (splat-transform, spz-js, the Khronos glTF validator; docs/formats.md),
+# pinned by interop/package-lock.json; npm ci installs them once (and again when the lock file changes)
+if [ ! -f interop/node_modules/.package-lock.json ] || [ interop/package-lock.json -nt interop/node_modules/.package-lock.json ]; then
+  command -v npm >/dev/null || { echo "test.sh: the interoperability tests need npm: sudo apt-get install nodejs npm" >&2; exit 1; }
+  (cd interop && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi
 scripts/headless mvn -B verify "$@"
 if [ $# -eq 0 ]; then
   if ! /usr/bin/python3 -c "import torch, numpy, matplotlib" 2>/dev/null; then
