@@ -248,4 +248,33 @@ class Gen3dCliTest {
         assertTrue(Files.exists(mine), "files not named like ours are never touched");
         assertTrue(r.err().contains("removed 1 unfinished file"), r.err());
     }
+
+    @Test
+    void randomInputFileNamesNeverLeadOutOfTheMetadatasFolder() throws Exception {
+        // fuzz: names built from separators, dots, NULs, absolute prefixes, unicode and ordinary letters
+        Path folder = Files.createDirectories(tmp.resolve("meta"));
+        Path json = folder.resolve("a.json");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(26);
+        String[] parts = {"/", "\\", "..", ".", "\0", "a", "b.png", "~", "%2e%2e", "\u2215", "\u00e9", " ", "C:",
+            "//", "../", "./", "x"};
+        int refused = 0;
+        int cases = 3000;
+        for (int i = 0; i < cases; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = 1 + r.nextInt(6); k > 0; k--) {
+                b.append(parts[r.nextInt(parts.length)]);
+            }
+            String name = b.toString();
+            try {
+                Path p = Gen3dCli.inputBeside(json, name);
+                assertEquals(folder.toAbsolutePath(), p.getParent(), name);
+                assertEquals(name, p.getFileName().toString(), name);
+                assertEquals(p, p.normalize(), name);
+            } catch (IllegalArgumentException e) { // InvalidPathException included
+                refused++;
+            }
+        }
+        System.out.println("traversal fuzz: " + cases + " input names, " + refused + " refused, none left the folder");
+        assertTrue(refused > 0 && refused < cases);
+    }
 }

@@ -208,7 +208,14 @@ class SpzFormatBadInputTest {
 
     /** A v4 SPZ of n SH-degree-0 points whose five streams are zstd frames of zeros. */
     static byte[] zstdBomb(int n) {
-        long[] sizes = {9L * n, n, 3L * n, 3L * n, 4L * n};
+        return zstdBomb(n, 0);
+    }
+
+    /** A v4 SPZ of n points of an SH degree whose streams (5, or 6 with SH) are zstd frames of zeros. */
+    static byte[] zstdBomb(int n, int degree) {
+        int shBytes = 3 * (SphericalHarmonics.coefficientCount(degree) - 1);
+        long[] sizes = degree == 0 ? new long[] {9L * n, n, 3L * n, 3L * n, 4L * n}
+                : new long[] {9L * n, n, 3L * n, 3L * n, 4L * n, (long) shBytes * n};
         io.airlift.compress.zstd.ZstdCompressor z = new io.airlift.compress.zstd.ZstdCompressor();
         byte[][] frames = new byte[sizes.length][];
         int total = 32 + sizes.length * 16;
@@ -220,7 +227,8 @@ class SpzFormatBadInputTest {
             total += len;
         }
         ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(SpzFormat.MAGIC).putInt(4).putInt(n).put((byte) 0).put((byte) 12).put((byte) 0).put((byte) 5);
+        b.putInt(SpzFormat.MAGIC).putInt(4).putInt(n).put((byte) degree).put((byte) 12).put((byte) 0)
+                .put((byte) sizes.length);
         b.putInt(32).put(new byte[12]);
         for (int i = 0; i < sizes.length; i++) {
             b.putLong(frames[i].length).putLong(sizes[i]);
