@@ -191,10 +191,12 @@ public final class SplatIO {
                 return new SpzFormat();
             case "glb":
                 return new GltfSplatFormat();
+            case "sog":
+                return new SogFormat();
             default:
                 throw new IOException(name + ": unknown splat file extension "
                         + (ext.isEmpty() ? "(none)" : "'." + PlyHeader.clip(ext) + "'")
-                        + "; supported: .ply, .splat, .spz, .glb");
+                        + "; supported: .ply, .splat, .spz, .glb, .sog (read only)");
         }
     }
 

@@ -221,6 +221,69 @@ class PeerToolsTest {
         }
     }
 
+    @Test
+    void weReadSplatTransformsSogAsSplatTransformItselfDecodesIt() throws IOException {
+        for (Path source : new Path[] {writeTame(41, 300, 3), writeTame(42, 200, 1), writeTame(43, 100, 0)}) {
+            String stem = source.getFileName().toString().replace(".ply", "");
+            Path sog = out.resolve(stem + ".sog");
+            // SOG's palettes are fitted by splat-transform's clustering; -g cpu runs it without a GPU
+            node("node_modules/@playcanvas/splat-transform/bin/cli.mjs", "-q", "-w", "-g", "cpu", source.toString(),
+                    sog.toString());
+            GaussianCloud ours = SplatIO.read(sog);
+            Path decoded = out.resolve(stem + "_sog_decoded_by_splat_transform.ply");
+            splatTransform(sog, decoded);
+            // the same bytes decoded by both readers: float agreement (splat-transform keeps opacity as a logit of
+            // the clamped byte, so opacity agrees to float precision of that round trip)
+            assertWithin(diff(SplatIO.read(decoded), ours), new Tol(1e-6, 1e-5, 1e-6, 1e-5, 1e-6, 1e-6),
+                    "we read splat-transform's .sog as it decodes it (" + stem + ")");
+            // and against the source: SOG's own quantisation (16-bit log-space positions, 8-bit quaternions and
+            // opacity (within one step), 256-entry codebooks); the higher SH go through a palette fitted by
+            // clustering, whose error depends on the data, so they are only reported
+            GaussianCloud src = SplatIO.read(source);
+            Diff d = diff(src, inOrderOf(src, ours)); // SOG is spatially ordered: match splats by position first
+            System.out.println("interop SOG vs its source (" + stem + "): " + d);
+            assertTrue(d.position() < 1e-4 && d.rotation() < 2e-4 && d.opacity() < 1 / 255.0 + 1e-4
+                    && d.logScale() < 0.1 && d.colour() < 0.02, "SOG of " + stem + ": " + d);
+        }
+    }
+
+    /** {@code got}'s splats reordered to {@code want}'s: each matched to its nearest by position, one to one. */
+    static GaussianCloud inOrderOf(GaussianCloud want, GaussianCloud got) {
+        assertEquals(want.size(), got.size(), "splat count");
+        int n = want.size();
+        int[] match = new int[n];
+        boolean[] used = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            int best = -1;
+            double bestD = Double.MAX_VALUE;
+            for (int j = 0; j < n; j++) {
+                double dd = 0;
+                for (int c = 0; c < 3; c++) {
+                    double e = want.positions()[i * 3 + c] - got.positions()[j * 3 + c];
+                    dd += e * e;
+                }
+                if (dd < bestD) {
+                    bestD = dd;
+                    best = j;
+                }
+            }
+            assertTrue(!used[best], "two splats match decoded splat " + best);
+            used[best] = true;
+            match[i] = best;
+        }
+        GaussianCloud out = new GaussianCloud(n, got.shDegree());
+        int k = got.shCoefficients();
+        for (int i = 0; i < n; i++) {
+            int j = match[i];
+            System.arraycopy(got.positions(), j * 3, out.positions(), i * 3, 3);
+            System.arraycopy(got.scales(), j * 3, out.scales(), i * 3, 3);
+            System.arraycopy(got.rotations(), j * 4, out.rotations(), i * 4, 4);
+            out.opacities()[i] = got.opacities()[j];
+            System.arraycopy(got.sh(), j * k * 3, out.sh(), i * k * 3, k * 3);
+        }
+        return out;
+    }
+
     private static Path writeTame(long seed, int n, int degree) throws IOException {
         Path p = out.resolve("tame_" + seed + "_sh" + degree + ".ply");
         SplatIO.write(tameCloud(seed, n, degree), p);
