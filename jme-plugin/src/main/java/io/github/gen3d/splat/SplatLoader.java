@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 public final class SplatLoader implements AssetLoader {
     /** Extensions this loader handles. */
-    private static final String[] EXTENSIONS = {"ply", "splat", "spz"};
+    private static final String[] EXTENSIONS = {"ply", "splat", "spz", "sog"};
 
     /** Creates a loader (the asset manager does this itself). */
     public SplatLoader() {
