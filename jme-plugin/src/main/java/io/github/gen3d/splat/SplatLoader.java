@@ -9,7 +9,7 @@ import java.io.InputStream;
 import java.util.Objects;
 
 /**
- * jME asset loader for Gaussian-splat files ({@code .ply}, {@code .splat}, {@code .spz}); the result is a
+ * jME asset loader for Gaussian-splat files ({@code .ply}, {@code .splat}, {@code .spz}, {@code .sog}); the result is a
  * {@link SplatNode} that renders the splats, named after the asset path.
  *
  * <pre>{@code

@@ -195,7 +195,8 @@ class GltfSplatBadInputTest {
         assertFails(valid(r -> attributes(r).remove("KHR_gaussian_splatting:ROTATION")), "ROTATION");
         assertFails(valid(r -> attributes(r).remove("KHR_gaussian_splatting:SCALE")), "SCALE");
         assertFails(valid(r -> attributes(r).remove("KHR_gaussian_splatting:OPACITY")), "OPACITY");
-        assertFails(valid(r -> attributes(r).remove("KHR_gaussian_splatting:SH_DEGREE_0_COEF_0")), "no KHR_gaussian_splatting:SH_DEGREE_0_COEF_0");
+        assertFails(valid(r -> attributes(r).remove("KHR_gaussian_splatting:SH_DEGREE_0_COEF_0")),
+                "no KHR_gaussian_splatting:SH_DEGREE_0_COEF_0");
         assertFails(valid(r -> attributes(r).remove("KHR_gaussian_splatting:SH_DEGREE_1_COEF_2")), "complete");
         assertFails(valid(r -> attributes(r).addProperty("KHR_gaussian_splatting:SH_DEGREE_3_COEF_0", 0)),
                 "not degree 2");

@@ -30,7 +30,8 @@ class HostileInputFuzzTest {
     /** Bytes the current thread has allocated so far (HotSpot), or -1. */
     static long allocated() {
         return ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
-                && t.isThreadAllocatedMemorySupported() ? t.getThreadAllocatedBytes(Thread.currentThread().getId()) : -1;
+                && t.isThreadAllocatedMemorySupported()
+                ? t.getThreadAllocatedBytes(Thread.currentThread().getId()) : -1;
     }
 
     @Test

@@ -126,7 +126,8 @@ class PeerToolsTest {
             for (int j = 0; j < 3; j++) {
                 dp = Math.max(dp, Math.abs(want.positions()[i * 3 + j] - got.positions()[i * 3 + j]));
                 ds = Math.max(ds, Math.abs(Math.log(got.scales()[i * 3 + j] / want.scales()[i * 3 + j])));
-                dc = Math.max(dc, SphericalHarmonics.C0 * Math.abs(want.sh()[i * kw * 3 + j] - got.sh()[i * kg * 3 + j]));
+                dc = Math.max(dc, SphericalHarmonics.C0
+                        * Math.abs(want.sh()[i * kw * 3 + j] - got.sh()[i * kg * 3 + j]));
             }
             double dot = 0;
             for (int j = 0; j < 4; j++) {
@@ -151,7 +152,8 @@ class PeerToolsTest {
 
     // SPZ v2/v3: 12 fractional bits (±2^-13), ln scale in 1/16 steps (±1/32), alpha and colour 8 bits (colour
     // through SPZ's 0.15 scale: ±0.5/255/0.15·C0 in base colour), SH 8 bits with 5 kept for degree 1 and 4 beyond
-    // (±8/128, plus the 8-bit rounding ±0.5/128); rotations: v3/v4 smallest-three 9-bit (1 − |q·q'| ≲ 2e-4), v2 8-bit x y z (±1/255 each) with
+    // (±8/128, plus the 8-bit rounding ±0.5/128); rotations: v3/v4 smallest-three 9-bit (1 − |q·q'| ≲ 2e-4), v2
+    // 8-bit x y z (±1/255 each) with
     // w rebuilt as sqrt(1 − |xyz|²), ill-conditioned where w is near 0: 1 − |q·q'| up to ≈ 7e-3 there.
     static final Tol SPZ = new Tol(1.3e-4, 1 / 32.0 + 1e-4, 2e-4, 0.5 / 255 + 1e-4, 0.5 / 255 / 0.15 * 0.2821 + 1e-4,
             8.5 / 128 + 1e-3);
@@ -160,7 +162,7 @@ class PeerToolsTest {
     // (quaternion q·128 + 128), no higher SH
     static final Tol SPLAT = new Tol(1e-6, 1e-5, 1.5e-4, 0.5 / 255 + 1e-4, 0.5 / 255 + 1e-4, 0);
 
-    /** 180° about +Y: splat-transform's glTF frame from PLY data is (−x, −y, z), ours (x, −y, −z) (docs/formats.md). */
+    /** 180° about +Y: splat-transform's glTF frame from PLY data is (−x, −y, z), ours (x, −y, −z) (formats.md). */
     static final double[] TURN_Y = {-1, 0, 0, 0, 1, 0, 0, 0, -1};
     /**
      * 180° about +X: splat-transform stores SPZ in the PLY frame as is, where Niantic's reference (and we) store SPZ's
