@@ -40,6 +40,8 @@ import java.util.logging.Logger;
  */
 public final class BundleSamplers {
     private static final Logger LOG = Logger.getLogger(BundleSamplers.class.getName());
+    /** The bundle/component/settings combinations whose scheduler substitution has been logged. */
+    static final java.util.Set<String> SCHEDULER_NOTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private BundleSamplers() {
     }
@@ -93,7 +95,9 @@ public final class BundleSamplers {
         SchedulerConfig cfg = d.component().scheduler();
         if (cfg == null) {
             cfg = own;
-        } else if (!cfg.equals(own) && LOG.isLoggable(Level.INFO)) {
+        } else if (!cfg.equals(own) && LOG.isLoggable(Level.INFO)
+                && SCHEDULER_NOTED.add(bundle.fingerprint() + "/" + dn + "/" + settings.scheduler())) {
+            // once per bundle, component and settings, not on every request
             LOG.info("model bundle '" + name + "', component '" + dn + "': sampling with the bundle's scheduler "
                     + cfg + " instead of the settings' " + settings.scheduler());
         }

@@ -138,7 +138,9 @@ public final class ModelBundle implements AutoCloseable {
             url = cl.getResource(jsonName);
         }
         if (url == null) {
-            throw new ModelBundleException(where, null, "no " + jsonName + " on the classpath");
+            throw new ModelBundleException(where, null, "no " + jsonName + " on the classpath"
+                    + (base.startsWith(SHIPPED_PREFIX) ? "; the shipped models are in the artifact " + ASSETS_ARTIFACT
+                            + ": add it to your dependencies (README, \"Add it to your game\")" : ""));
         }
         if ("file".equals(url.getProtocol())) {
             try {
@@ -175,6 +177,11 @@ public final class ModelBundle implements AutoCloseable {
         }
         return open(manifest, json, null, policy, contents);
     }
+
+    /** Resource folders of the shipped bundles start with this. */
+    static final String SHIPPED_PREFIX = "Models/gen3d-";
+    /** The Maven artifact holding the shipped bundles. */
+    static final String ASSETS_ARTIFACT = "io.github.gen3d:gen3d-assets";
 
     /** Largest component file of a bundle read from inside a jar (it is held in memory while it loads). */
     static final int MAX_RESOURCE_FILE_BYTES = Integer.MAX_VALUE - 64;

@@ -258,6 +258,53 @@ class ModelBundleErrorsTest {
     }
 
     @Test
+    void aMissingShippedModelNamesTheArtifactToAdd() {
+        String m = assertThrows(ModelBundleException.class, () -> ModelBundle.loadResource("Models/gen3d-missing",
+                DevicePolicy.CPU)).getMessage();
+        assertTrue(m.contains("no Models/gen3d-missing/bundle.json on the classpath") && m.contains(
+                "io.github.gen3d:gen3d-assets"), m);
+        String other = assertThrows(ModelBundleException.class, () -> ModelBundle.loadResource("my/models/x",
+                DevicePolicy.CPU)).getMessage();
+        assertFalse(other.contains("gen3d-assets"), other);
+    }
+
+    @Test
+    void theSchedulerSubstitutionIsLoggedOncePerBundleNotPerRequest() throws Exception {
+        // regression: every generation logged the bundle's scheduler line again (three times a run)
+        java.util.List<String> infos = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(BundleSamplers.class.getName());
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                infos.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Level before = log.getLevel();
+        log.setLevel(java.util.logging.Level.INFO);
+        log.addHandler(h);
+        try (ModelBundle b = ModelBundle.loadResource(BundleAdaptersTest.RESOURCE, DevicePolicy.CPU)) {
+            SamplerSettings s = SamplerSettings.defaults().withSteps(4);
+            for (int i = 0; i < 3; i++) {
+                BundleSamplers.create(b, s);
+            }
+            assertTrue(BundleSamplers.SCHEDULER_NOTED.stream().anyMatch(k -> k.startsWith(b.fingerprint())),
+                    "the test bundle's scheduler differs from the defaults: its substitution is noted");
+            assertTrue(infos.stream().filter(m -> m.contains("bundle's scheduler")).count() <= 1, infos.toString());
+        } finally {
+            log.removeHandler(h);
+            log.setLevel(before);
+        }
+    }
+
+    @Test
     void devicePolicyFollowsRequestPropertyAndBundle() throws ModelBundleException {
         assertEquals(Device.cpu(), ModelRuntime.chooseDevice(DevicePolicy.AUTO, 0, true, true, "b"));
         assertEquals(Device.gpu(0), ModelRuntime.chooseDevice(DevicePolicy.AUTO, 2, true, true, "b"));
