@@ -311,23 +311,18 @@ public final class AssetGenerator implements AutoCloseable {
         for (GenerationJob j : toCancel) {
             j.cancel();
         }
-        if (Thread.currentThread() == worker) {
-            // called from a job's callback or listener on the worker itself: it cannot wait for its own end; the
-            // worker stops (and releases the models) as soon as the callback returns
-            for (GenerationJob j : toCancel) {
-                j.fail(new CancellationException("the asset generator was closed"));
+        // called from a job's callback or listener on the worker itself, close() cannot wait for its own end: the
+        // worker stops (and releases the models) as soon as the callback returns
+        if (Thread.currentThread() != worker) {
+            try {
+                worker.join(options.shutdownTimeoutMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            ready.completeExceptionally(new CancellationException("the asset generator was closed"));
-            return;
-        }
-        try {
-            worker.join(options.shutdownTimeoutMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (worker.isAlive()) {
-            LOG.warning("asset generator worker " + worker.getName() + " did not stop within "
-                    + options.shutdownTimeoutMillis() + " ms; it stops after its current model call");
+            if (worker.isAlive()) {
+                LOG.warning("asset generator worker " + worker.getName() + " did not stop within "
+                        + options.shutdownTimeoutMillis() + " ms; it stops after its current model call");
+            }
         }
         for (GenerationJob j : toCancel) {
             j.fail(new CancellationException("the asset generator was closed"));

@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.gen3d.internal.SafeFiles;
 import io.github.gen3d.testing.TestData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +42,7 @@ class HostileInputFuzzTest {
             // 40 KB .. 8 MB of zeros behind a header claiming exactly that many points
             int n = Math.max(1, (40_000 + r.nextInt(8_000_000)) / perPoint);
             boolean v4 = r.nextBoolean();
-            byte[] bomb = v4 ? SpzFormatBadInputTest.zstdBomb(n, degree) : gzipBomb(n, degree, r.nextInt(3) + 2);
+            byte[] bomb = v4 ? SpzFormatBadInputTest.zstdBomb(n, degree) : SpzFormatBadInputTest.gzipBomb(n, degree, r.nextInt(3) + 2);
             String name = "bomb" + i + ".spz";
             // the read runs on the timeout's own thread: its allocation is measured there
             long[] used = {-1};
@@ -77,25 +73,6 @@ class HostileInputFuzzTest {
         System.out.println("hostile fuzz: " + BOMBS + " SPZ bombs, " + refused + " refused, the others decoded; worst"
                 + " allocation " + (worst >> 10) + " KiB");
         assertTrue(refused > BOMBS * 3 / 4, "most bombs expand far beyond the plausible ratio: " + refused);
-    }
-
-    static byte[] gzipBomb(int n, int degree, int version) throws IOException {
-        int perPoint = (version == 2 ? 9 + 1 + 3 + 3 + 3 : 9 + 1 + 3 + 3 + 4)
-                + 3 * (SphericalHarmonics.coefficientCount(degree) - 1);
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(bos, 1 << 16)) {
-            ByteBuffer h = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-            h.putInt(SpzFormat.MAGIC).putInt(version).putInt(n).put((byte) degree).put((byte) 12);
-            gz.write(h.array());
-            byte[] zeros = new byte[1 << 16];
-            long left = (long) n * perPoint;
-            while (left > 0) {
-                int len = (int) Math.min(zeros.length, left);
-                gz.write(zeros, 0, len);
-                left -= len;
-            }
-        }
-        return bos.toByteArray();
     }
 
     @Test

@@ -51,14 +51,15 @@ class PeerToolsTest {
         List<String> cmd = new ArrayList<>(List.of(node.toString()));
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).directory(interop.toFile()).redirectErrorStream(false).start();
+            // stderr to a file: reading both pipes one after the other could stall a tool that fills the other
+            Path err = Files.createTempFile(out, "peer", ".err");
+            Process p = new ProcessBuilder(cmd).directory(interop.toFile()).redirectError(err.toFile()).start();
             p.getOutputStream().close();
             var stdout = p.getInputStream().readAllBytes();
-            var stderr = p.getErrorStream().readAllBytes();
             assertTrue(p.waitFor(300, TimeUnit.SECONDS), "timed out: " + cmd);
             String o = new String(stdout, StandardCharsets.UTF_8);
-            assertEquals(0, p.exitValue(), String.join(" ", cmd) + "\n" + o + new String(stderr,
-                    StandardCharsets.UTF_8));
+            assertEquals(0, p.exitValue(), String.join(" ", cmd) + "\n" + o + Files.readString(err));
+            Files.delete(err);
             return o;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -200,10 +200,29 @@ class SpzFormatBadInputTest {
 
     /** A v3 SPZ of n SH-degree-0 points whose arrays are all zeros, gzipped as a whole: ~1000:1. */
     static byte[] gzipBomb(int n) {
-        byte[] raw = new byte[16 + 20 * n];
-        le(raw).putInt(0, SpzFormat.MAGIC).putInt(4, 3).putInt(8, n);
-        raw[13] = 12;
-        return gzip(raw);
+        return gzipBomb(n, 0, 3);
+    }
+
+    /**
+     * An SPZ of n points of an SH degree whose arrays are all zeros, gzipped as a whole (~1000:1), streamed so that
+     * the zeros are never held in memory; version 2 or 3 (4 inside gzip is itself invalid, and sized as 3).
+     */
+    static byte[] gzipBomb(int n, int degree, int version) {
+        int perPoint = (version == 2 ? 9 + 1 + 3 + 3 + 3 : 9 + 1 + 3 + 3 + 4)
+                + 3 * (SphericalHarmonics.coefficientCount(degree) - 1);
+        java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bos, 1 << 16)) {
+            ByteBuffer h = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+            h.putInt(SpzFormat.MAGIC).putInt(version).putInt(n).put((byte) degree).put((byte) 12);
+            gz.write(h.array());
+            byte[] zeros = new byte[1 << 16];
+            for (long left = (long) n * perPoint; left > 0; left -= zeros.length) {
+                gz.write(zeros, 0, (int) Math.min(zeros.length, left));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bos.toByteArray();
     }
 
     /** A v4 SPZ of n SH-degree-0 points whose five streams are zstd frames of zeros. */
